@@ -1,0 +1,32 @@
+// What a session knows when it asks auth_http, and the exact request bytes nginx would send for it.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/MailConfig.h"
+
+namespace mailwire::auth {
+
+struct AuthRequest {
+    std::string method;  // "plain", "apop", "cram-md5", "external", "none"
+    std::string user;
+    std::string pass;
+    std::string salt;  // sent only for apop and cram-md5
+    std::string protocol;  // "imap", "pop3", "smtp"
+    int loginAttempt = 1;
+    std::string clientIp;
+    std::string clientHost;  // sent only when non-empty (SMTP)
+    // SMTP "none" mode only
+    std::string smtpHelo, smtpFrom, smtpTo;
+};
+
+// nginx's escaping for Auth-User / Auth-Pass: 0x00-0x20 and '%' become %XX (uppercase hex).
+std::string escapeHeaderValue(const std::string& raw);
+
+// The full request: "GET <uri> HTTP/1.0\r\nHost: ...\r\n...\r\n\r\n" in nginx's order, config headers last.
+std::string buildAuthRequest(const AuthRequest& request, const config::AuthHttpTarget& target,
+                             const std::vector<std::pair<std::string, std::string>>& extraHeaders);
+
+}  // namespace mailwire::auth

@@ -1,0 +1,12 @@
+#include "backend/BackendConnector.h"
+
+#include "core/TcpConnection.h"
+
+namespace mailwire::backend {
+
+std::unique_ptr<core::Connection> TcpBackendConnector::connect(const std::string& ip, unsigned short port,
+                                                               core::ConnectionHandler* handler) {
+    return core::TcpConnection::connect(loop_, ip, port, handler);
+}
+
+}  // namespace mailwire::backend

@@ -1,0 +1,126 @@
+// The configuration model: what the parser produces and every other part of the proxy reads.
+// Values are already merged (mail{} into server{}), so a ServerConfig is complete on its own.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mailwire::config {
+
+using Millis = std::chrono::milliseconds;
+
+enum class Protocol { Imap, Pop3, Smtp };
+const char* protocolName(Protocol p);  // "imap", "pop3", "smtp"
+
+// Where a directive or block came from, for nginx-style "in FILE:LINE" messages.
+struct SourceLocation {
+    std::string file;
+    int line = 0;
+};
+
+// One error_log directive: "stderr", a file path (resolved against the prefix), or "syslog:server=...".
+struct ErrorLogSpec {
+    std::string target;
+    std::string level = "error";  // nginx level name: debug info notice warn error crit alert emerg
+};
+
+struct ListenSpec {
+    std::string host;  // literal address ("127.0.0.1", "::1", "0.0.0.0", "::")
+    uint16_t port = 0;
+    std::string text;  // as nginx prints it: "127.0.0.1:1143", "[::1]:1143", "*:1143"
+    bool ssl = false;
+    bool proxyProtocol = false;
+    bool bind = false;
+    int backlog = 511;
+    bool ipv6only = true;
+    SourceLocation where;
+};
+
+// Bits of imap_auth / pop3_auth / smtp_auth.
+enum AuthMechanism : unsigned {
+    kAuthPlain = 1u << 0,
+    kAuthLogin = 1u << 1,
+    kAuthApop = 1u << 2,
+    kAuthCramMd5 = 1u << 3,
+    kAuthExternal = 1u << 4,
+    kAuthNone = 1u << 5,
+};
+
+enum class StartTls { Off, On, Only };
+enum class ProxyProtocolOut { Off, V1, V2 };
+
+// auth_http URL, split the way nginx splits it.
+struct AuthHttpTarget {
+    std::string host;        // address to connect to (resolved at config time), empty for unix
+    uint16_t port = 80;
+    std::string unixPath;    // non-empty for unix:/path:/uri
+    std::string uri = "/";
+    std::string hostHeader;  // value of the Host: header
+    std::string text;        // the URL as written, for log lines
+};
+
+struct ServerConfig {
+    SourceLocation where;  // the server{} line
+    std::vector<ListenSpec> listens;
+    Protocol protocol = Protocol::Imap;
+    std::string serverName;  // defaults to the lowercased host name
+    Millis timeout{60000};
+    int maxErrors = 5;
+    std::vector<ErrorLogSpec> errorLogs;  // empty: use the main error log
+
+    // resolver (SMTP only; "off" is the only value built so far)
+    bool resolverEnabled = false;
+    Millis resolverTimeout{30000};
+
+    // imap
+    size_t imapClientBuffer = 4096;
+    std::vector<std::string> imapCapabilities{"IMAP4", "IMAP4rev1", "UIDPLUS"};
+    unsigned imapAuth = kAuthPlain;
+
+    // pop3
+    std::vector<std::string> pop3Capabilities{"TOP", "USER", "UIDL"};
+    unsigned pop3Auth = kAuthPlain;
+
+    // smtp
+    size_t smtpClientBuffer = 4096;
+    Millis smtpGreetingDelay{0};
+    std::vector<std::string> smtpCapabilities;
+    unsigned smtpAuth = kAuthPlain | kAuthLogin;
+
+    // auth_http
+    AuthHttpTarget authHttp;
+    Millis authHttpTimeout{60000};
+    std::vector<std::pair<std::string, std::string>> authHttpHeaders;
+    bool authHttpPassClientCert = false;
+
+    // proxy
+    bool proxy = false;  // parsed, never used (as in nginx)
+    size_t proxyBuffer = 4096;
+    Millis proxyTimeout{24 * 3600 * 1000};
+    bool proxyPassErrorMessage = false;
+    ProxyProtocolOut proxyProtocol = ProxyProtocolOut::Off;
+    bool proxySmtpAuth = false;
+    bool xclient = true;
+
+    // ssl (recognised; TLS itself is not built yet)
+    StartTls starttls = StartTls::Off;
+};
+
+struct MainConfig {
+    std::string file;    // absolute path of the main config file
+    std::string prefix;  // -p, with a trailing slash
+    bool daemon = true;
+    bool masterProcess = true;
+    int workerProcesses = 1;  // "auto" resolves to the number of cores
+    Millis workerShutdownTimeout{0};  // 0: wait for sessions forever on QUIT
+    std::string pidFile;  // resolved; default "<prefix>logs/nginx.pid"-style: see parser
+    std::vector<ErrorLogSpec> errorLogs;  // main-level error_log directives
+    std::vector<ErrorLogSpec> mailErrorLogs;  // mail{}-level, inherited by servers without their own
+    int workerConnections = 512;
+    std::vector<ServerConfig> servers;
+};
+
+}  // namespace mailwire::config

@@ -1,0 +1,54 @@
+// core::Connection over a non-blocking socket registered on an EventLoop.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/Connection.h"
+#include "core/EventLoop.h"
+
+namespace mailwire::core {
+
+class TcpConnection : public Connection {
+public:
+    // Takes ownership of an accepted, connected socket (made non-blocking here).
+    static std::unique_ptr<TcpConnection> adopt(EventLoop& loop, int fd);
+    // Starts a non-blocking connect to ip:port; the handler hears onConnected or onConnectFailed.
+    // A bad address fails through onConnectFailed as well (posted, never synchronously).
+    static std::unique_ptr<TcpConnection> connect(EventLoop& loop, const std::string& ip, unsigned short port,
+                                                  ConnectionHandler* handler);
+    ~TcpConnection() override;
+
+    void setHandler(ConnectionHandler* handler) override { handler_ = handler; }
+    ReadResult read(char* into, size_t capacity) override;
+    void write(std::string_view bytes) override;
+    size_t pendingWrite() const override { return output_.size() - outputSent_; }
+    void setReadInterest(bool wanted) override;
+    void close() override;
+    std::string peerIp() const override { return peerIp_; }
+    std::string peerText() const override { return peerText_; }
+    std::string localText() const { return localText_; }  // "127.0.0.1:1143"
+    int fd() const { return fd_; }
+
+private:
+    TcpConnection(EventLoop& loop, int fd, bool connecting);
+    void onEvents(uint32_t events);
+    void flush();
+    void updateInterest();
+    void describeEndpoints();
+
+    EventLoop& loop_;
+    int fd_;
+    bool connecting_;
+    bool wantRead_ = true;
+    ConnectionHandler* handler_ = nullptr;
+    std::string output_;
+    size_t outputSent_ = 0;
+    std::string peerIp_, peerText_, localText_;
+    std::shared_ptr<bool> alive_;  // lets posted callbacks notice the connection is gone
+};
+
+// "ip:port" / "[ip6]:port" for a sockaddr, as nginx prints addresses.
+std::string formatAddress(const std::string& ip, unsigned short port);
+
+}  // namespace mailwire::core

@@ -1,0 +1,20 @@
+// One-shot timers, the seam sessions use for timeout, auth_http_timeout, proxy_timeout and Auth-Wait.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+
+namespace mailwire::core {
+
+using Millis = std::chrono::milliseconds;
+using TimerId = uint64_t;  // 0 is never a valid id
+
+class Timers {
+public:
+    virtual ~Timers() = default;
+    virtual TimerId addTimer(Millis after, std::function<void()> fire) = 0;
+    virtual void cancelTimer(TimerId id) = 0;  // unknown or fired ids are ignored
+};
+
+}  // namespace mailwire::core

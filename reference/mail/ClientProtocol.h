@@ -1,0 +1,52 @@
+// The client side of one protocol (IMAP, POP3, SMTP) as a pure state machine: the session feeds it the
+// client's bytes and carries out the steps it returns. It never touches a socket, a clock or auth_http.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "mail/BackendLogin.h"
+#include "mail/Credentials.h"
+
+namespace mailwire::mail {
+
+struct ClientStep {
+    enum Kind {
+        NeedMore,      // no complete command in the buffer: read more
+        Reply,         // write `output`, then call step() again (one command at a time, in order)
+        Authenticate,  // credentials complete: write `output` if any, stop reading, ask auth_http
+        Close,         // write `output` (may be empty), then close
+    } kind = NeedMore;
+    std::string output;
+    Credentials credentials;  // Authenticate
+    std::string infoLog;      // an info-level log line to write, e.g. "client sent too long command \"...\""
+};
+
+class ClientProtocol {
+public:
+    virtual ~ClientProtocol() = default;
+
+    virtual const char* name() const = 0;  // Auth-Protocol value: "imap"
+    virtual std::string greeting() = 0;
+
+    // The client buffer, nginx-style: fixed capacity, appended at the end, emptied only when every byte is used.
+    // Returns where to read into and how much room is left (0: full).
+    virtual char* readSpace(size_t& room) = 0;
+    virtual void commitRead(size_t bytes) = 0;
+    virtual ClientStep step() = 0;
+
+    // Auth server said no (Auth-Status text). The reply to send; `errorCode` is Auth-Error-Code (SMTP only).
+    virtual std::string loginFailedReply(const std::string& text, const std::string& errorCode) = 0;
+    // After an Auth-Wait delay the session goes back to the start state and reads commands again.
+    virtual void resetAfterFailedLogin() = 0;
+    virtual std::string internalErrorReply() const = 0;
+
+    // Pipelined bytes after the login command: forwarded to the backend once its login succeeds.
+    virtual std::string takeUnconsumedInput() = 0;
+
+    // A fresh backend login sequence for the credentials auth_http settled on (after Auth-User/Auth-Pass).
+    virtual std::unique_ptr<BackendLogin> makeBackendLogin(const Credentials& effective) = 0;
+};
+
+}  // namespace mailwire::mail

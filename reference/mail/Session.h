@@ -1,0 +1,110 @@
+// One client session: greeting, pre-auth dialogue (through a ClientProtocol), the auth_http request,
+// the backend login (through a BackendLogin), then the relay. It talks to the world only through the
+// seams in SessionDeps, so tests drive it with mocks and no sockets.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "auth/AuthClient.h"
+#include "backend/BackendConnector.h"
+#include "config/MailConfig.h"
+#include "core/Connection.h"
+#include "core/Log.h"
+#include "core/Timers.h"
+#include "mail/ClientProtocol.h"
+
+namespace mailwire::mail {
+
+struct SessionDeps {
+    core::Timers& timers;
+    core::Log& log;
+    backend::BackendConnector& backends;
+    std::function<std::unique_ptr<auth::AuthClient>()> makeAuthClient;
+    std::function<void()> finished;  // the session is done; its owner may destroy it (not from inside this call)
+};
+
+class Session : private core::ConnectionHandler {
+public:
+    Session(uint64_t id, SessionDeps deps, std::unique_ptr<core::Connection> client,
+            std::shared_ptr<const config::ServerConfig> server, std::string listenText,
+            std::unique_ptr<ClientProtocol> protocol);
+    ~Session() override;
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    void start();     // sends the greeting and arms `timeout`
+    void shutdown();  // closes both sides at once (TERM, worker_shutdown_timeout)
+
+    enum class Phase { PreAuth, Auth, AuthWait, BackendLogin, Relay, Closing, Done };
+    Phase phase() const { return phase_; }
+
+private:
+    class BackendSide;
+
+    // client side
+    void onReadable() override;
+    void onWriteDrained() override;
+    void onWriteFailed(const std::string& error) override;
+    void processClientInput();
+    void relayClientToBackend();
+
+    // auth_http
+    void startAuth(const Credentials& credentials);
+    void sendAuthRequest();
+    void onAuthOutcome(const auth::AuthOutcome& outcome);
+
+    // backend
+    void connectBackend(const std::string& ip, unsigned short port);
+    void onBackendConnectFailed(const std::string& error);
+    void onBackendReadable();
+    void onBackendDrained();
+    void onBackendLoginStep(const BackendStep& step);
+    void startRelay();
+    void relayBackendToClient();
+
+    // endings
+    void failInternal();                      // the protocol's internal error, then close
+    void closeAfterWrite(const std::string& finalBytes);
+    void finish();
+    void armPreAuthTimer();
+    void armProxyTimer();
+    void cancelTimer(core::TimerId& id);
+
+    void logInfo(const std::string& message) { log(core::LogLevel::Info, message); }
+    void logError(const std::string& message) { log(core::LogLevel::Error, message); }
+    void log(core::LogLevel level, const std::string& message);
+
+    uint64_t id_;
+    SessionDeps deps_;
+    std::unique_ptr<core::Connection> client_;
+    std::shared_ptr<const config::ServerConfig> server_;
+    std::string listenText_;
+    std::unique_ptr<ClientProtocol> protocol_;
+
+    Phase phase_ = Phase::PreAuth;
+    std::string action_ = "sending client greeting line";  // the log's "while ..." part
+
+    Credentials credentials_;
+    int loginAttempt_ = 0;
+    std::string authRequestBytes_;
+    std::unique_ptr<auth::AuthClient> authClient_;
+
+    std::unique_ptr<BackendSide> backendSide_;
+    std::unique_ptr<core::Connection> backend_;
+    std::unique_ptr<BackendLogin> backendLogin_;
+    std::string backendReply_;  // bytes of the backend reply being read during login (capped at proxy_buffer)
+    std::string upstream_;      // "127.0.0.1:1143" for log lines
+    std::string login_;         // for log lines once known
+
+    bool clientEof_ = false;
+    bool backendEof_ = false;
+
+    core::TimerId timeoutTimer_ = 0;  // `timeout` (pre-auth, backend login, stalled final writes)
+    core::TimerId proxyTimer_ = 0;    // `proxy_timeout`
+    core::TimerId waitTimer_ = 0;     // Auth-Wait
+};
+
+}  // namespace mailwire::mail

@@ -1,0 +1,60 @@
+#include "mail/SessionRegistry.h"
+
+#include "auth/AuthHttpClient.h"
+#include "backend/BackendConnector.h"
+#include "mail/ProtocolFactory.h"
+#include "mail/Session.h"
+
+namespace mailwire::mail {
+
+SessionRegistry::SessionRegistry(core::EventLoop& loop, core::Log& log)
+    : loop_(loop), log_(log), backends_(std::make_unique<backend::TcpBackendConnector>(loop)) {}
+
+SessionRegistry::~SessionRegistry() { sessions_.clear(); }
+
+void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
+                             std::shared_ptr<const config::ServerConfig> server, const std::string& listenText) {
+    const uint64_t id = nextId_++;
+    if (log_.enabled(core::LogLevel::Info))
+        log_.write(core::LogLevel::Info,
+                   "*" + std::to_string(id) + " client " + client->peerText() + " connected to " + listenText);
+
+    SessionDeps deps{loop_, log_, *backends_,
+                     [this, server] {
+                         return std::make_unique<auth::AuthHttpClient>(loop_, server->authHttp,
+                                                                       server->authHttpTimeout);
+                     },
+                     [this, id] { finished(id); }};
+    auto protocol = makeClientProtocol(*server);
+    auto session = std::make_unique<Session>(id, std::move(deps), std::move(client), server, listenText,
+                                             std::move(protocol));
+    Session& started = *session;
+    sessions_.emplace(id, std::move(session));
+    started.start();
+}
+
+void SessionRegistry::finished(uint64_t id) {
+    // Destroy later: the session is still on the stack of the call that finished it.
+    loop_.post([this, id] {
+        sessions_.erase(id);
+        if (sessions_.empty() && whenEmpty_) {
+            auto done = std::move(whenEmpty_);
+            whenEmpty_ = nullptr;
+            done();
+        }
+    });
+}
+
+void SessionRegistry::closeAll() {
+    for (auto& entry : sessions_) entry.second->shutdown();
+}
+
+void SessionRegistry::whenEmpty(std::function<void()> done) {
+    if (sessions_.empty()) {
+        loop_.post(std::move(done));
+        return;
+    }
+    whenEmpty_ = std::move(done);
+}
+
+}  // namespace mailwire::mail

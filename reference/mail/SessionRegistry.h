@@ -1,0 +1,42 @@
+// Owns every live session of a worker; the process layer hands it accepted connections.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "backend/BackendConnector.h"
+#include "config/MailConfig.h"
+#include "core/EventLoop.h"
+#include "core/Log.h"
+#include "core/TcpConnection.h"
+
+namespace mailwire::mail {
+
+class Session;
+
+class SessionRegistry {
+public:
+    SessionRegistry(core::EventLoop& loop, core::Log& log);
+    ~SessionRegistry();
+
+    // `listenText` is the listen address as nginx prints it ("127.0.0.1:1143").
+    void accept(std::unique_ptr<core::TcpConnection> client, std::shared_ptr<const config::ServerConfig> server,
+                const std::string& listenText);
+    size_t active() const { return sessions_.size(); }
+    void closeAll();                              // TERM: drop every session now
+    void whenEmpty(std::function<void()> done);   // QUIT: called (on the loop) once the last session ends
+
+private:
+    void finished(uint64_t id);
+
+    core::EventLoop& loop_;
+    core::Log& log_;
+    std::unique_ptr<backend::BackendConnector> backends_;
+    uint64_t nextId_ = 1;
+    std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;
+    std::function<void()> whenEmpty_;
+};
+
+}  // namespace mailwire::mail
