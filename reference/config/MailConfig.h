@@ -30,12 +30,21 @@ struct ErrorLogSpec {
 struct ListenSpec {
     std::string host;  // literal address ("127.0.0.1", "::1", "0.0.0.0", "::")
     uint16_t port = 0;
-    std::string text;  // as nginx prints it: "127.0.0.1:1143", "[::1]:1143", "*:1143"
+    std::string
+        text;  // as nginx prints it: "127.0.0.1:1143", "[::1]:1143", "0.0.0.0:1143" (for 1143 and *:1143)
+    std::string unixPath;  // "unix:/path" listeners (refused until built)
     bool ssl = false;
     bool proxyProtocol = false;
     bool bind = false;
     int backlog = 511;
+    int rcvbuf = -1;  // -1: leave the OS default
+    int sndbuf = -1;
     bool ipv6only = true;
+    int soKeepalive = 0;  // 0: untouched, 1: on, 2: explicitly off
+    int keepIdle = 0;     // seconds, 0: OS default (so_keepalive=idle:intvl:cnt)
+    int keepIntvl = 0;
+    int keepCnt = 0;
+    bool multipath = false;
     SourceLocation where;
 };
 
@@ -54,9 +63,9 @@ enum class ProxyProtocolOut { Off, V1, V2 };
 
 // auth_http URL, split the way nginx splits it.
 struct AuthHttpTarget {
-    std::string host;        // address to connect to (resolved at config time), empty for unix
+    std::string host;  // address to connect to (resolved at config time), empty for unix
     uint16_t port = 80;
-    std::string unixPath;    // non-empty for unix:/path:/uri
+    std::string unixPath;  // non-empty for unix:/path:/uri
     std::string uri = "/";
     std::string hostHeader;  // value of the Host: header
     std::string text;        // the URL as written, for log lines
@@ -114,12 +123,15 @@ struct MainConfig {
     std::string prefix;  // -p, with a trailing slash
     bool daemon = true;
     bool masterProcess = true;
-    int workerProcesses = 1;  // "auto" resolves to the number of cores
-    Millis workerShutdownTimeout{0};  // 0: wait for sessions forever on QUIT
-    std::string pidFile;  // resolved; default "<prefix>logs/nginx.pid"-style: see parser
-    std::vector<ErrorLogSpec> errorLogs;  // main-level error_log directives
+    int workerProcesses = 1;                  // "auto" resolves to the number of cores
+    Millis workerShutdownTimeout{0};          // 0: wait for sessions forever on QUIT
+    std::string pidFile;                      // resolved; default "<prefix>logs/nginx.pid"-style: see parser
+    std::vector<ErrorLogSpec> errorLogs;      // main-level error_log directives
     std::vector<ErrorLogSpec> mailErrorLogs;  // mail{}-level, inherited by servers without their own
     int workerConnections = 512;
+    int workerRlimitNofile = -1;   // -1: not set
+    std::string user;              // accepted, as nginx run as root would
+    std::vector<std::string> env;  // env directives, as written
     std::vector<ServerConfig> servers;
 };
 
