@@ -13,16 +13,19 @@ struct AuthRequest {
     std::string method;  // "plain", "apop", "cram-md5", "external", "none"
     std::string user;
     std::string pass;
-    std::string salt;  // sent only for apop and cram-md5
+    std::string salt;      // sent only for apop and cram-md5
     std::string protocol;  // "imap", "pop3", "smtp"
     int loginAttempt = 1;
     std::string clientIp;
     std::string clientHost;  // sent only when non-empty (SMTP)
-    // SMTP "none" mode only
+    // Set when a PROXY header carrying addresses was received (the four Proxy-Protocol-* headers).
+    bool hasProxyProtocol = false;
+    std::string proxyProtocolAddr, proxyProtocolPort, proxyProtocolServerAddr, proxyProtocolServerPort;
+    // SMTP "none" mode only (sent when method is "none"; never escaped)
     std::string smtpHelo, smtpFrom, smtpTo;
 };
 
-// nginx's escaping for Auth-User / Auth-Pass: 0x00-0x20 and '%' become %XX (uppercase hex).
+// nginx's escaping for Auth-User / Auth-Pass: 0x00-0x20 and '%' become %XX (uppercase hex), all else raw.
 std::string escapeHeaderValue(const std::string& raw);
 
 // The full request: "GET <uri> HTTP/1.0\r\nHost: ...\r\n...\r\n\r\n" in nginx's order, config headers last.

@@ -1,0 +1,65 @@
+#include "auth/AuthRequest.h"
+
+namespace mailwire::auth {
+
+namespace {
+
+void addHeader(std::string& out, const char* name, const std::string& value) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+}
+
+}  // namespace
+
+std::string escapeHeaderValue(const std::string& raw) {
+    static const char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(raw.size());
+    for (const char c : raw) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte == '%') {
+            out += '%';
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0x0F];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string buildAuthRequest(const AuthRequest& request, const config::AuthHttpTarget& target,
+                             const std::vector<std::pair<std::string, std::string>>& extraHeaders) {
+    std::string out;
+    out.reserve(256);
+    out += "GET ";
+    out += target.uri;
+    out += " HTTP/1.0\r\n";
+    addHeader(out, "Host", target.hostHeader);
+    addHeader(out, "Auth-Method", request.method);
+    addHeader(out, "Auth-User", escapeHeaderValue(request.user));
+    addHeader(out, "Auth-Pass", escapeHeaderValue(request.pass));
+    if (request.method == "apop" || request.method == "cram-md5") addHeader(out, "Auth-Salt", request.salt);
+    addHeader(out, "Auth-Protocol", request.protocol);
+    addHeader(out, "Auth-Login-Attempt", std::to_string(request.loginAttempt));
+    addHeader(out, "Client-IP", request.clientIp);
+    if (!request.clientHost.empty()) addHeader(out, "Client-Host", request.clientHost);
+    if (request.hasProxyProtocol) {
+        addHeader(out, "Proxy-Protocol-Addr", request.proxyProtocolAddr);
+        addHeader(out, "Proxy-Protocol-Port", request.proxyProtocolPort);
+        addHeader(out, "Proxy-Protocol-Server-Addr", request.proxyProtocolServerAddr);
+        addHeader(out, "Proxy-Protocol-Server-Port", request.proxyProtocolServerPort);
+    }
+    if (request.method == "none") {
+        addHeader(out, "Auth-SMTP-Helo", request.smtpHelo);
+        addHeader(out, "Auth-SMTP-From", request.smtpFrom);
+        addHeader(out, "Auth-SMTP-To", request.smtpTo);
+    }
+    for (const auto& [name, value] : extraHeaders) addHeader(out, name.c_str(), value);
+    out += "\r\n";
+    return out;
+}
+
+}  // namespace mailwire::auth
