@@ -97,7 +97,7 @@ std::unique_ptr<TcpConnection> TcpConnection::connect(EventLoop& loop, const std
         failure = errnoText("connect()", errno);
     if (!failure.empty()) {
         conn->connecting_ = false;
-        loop.setInterest(fd, 0);
+        loop.unwatch(fd);  // a socket that never connected reports HUP: nothing to hear from it
         std::weak_ptr<bool> alive = conn->alive_;
         TcpConnection* raw = conn.get();
         loop.post([alive, raw, failure] {
@@ -129,7 +129,7 @@ void TcpConnection::onEvents(uint32_t events) {
         ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
         connecting_ = false;
         if (err != 0) {
-            loop_.setInterest(fd_, 0);
+            loop_.unwatch(fd_);
             if (handler_) handler_->onConnectFailed(errnoText("connect()", err));
             return;
         }

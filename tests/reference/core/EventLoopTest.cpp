@@ -1,0 +1,140 @@
+// The event loop and TcpConnection against real loopback sockets (no timing assertions).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "core/EventLoop.h"
+#include "core/TcpConnection.h"
+
+namespace mailwire::core {
+namespace {
+
+TEST(EventLoopTest, TimersFireInDeadlineOrderAndCancelledOnesNever) {
+    EventLoop loop;
+    std::vector<int> fired;
+    loop.addTimer(Millis(20), [&] { fired.push_back(2); });
+    const TimerId cancelled = loop.addTimer(Millis(10), [&] { fired.push_back(99); });
+    loop.addTimer(Millis(5), [&] { fired.push_back(1); });
+    loop.addTimer(Millis(30), [&] { loop.stop(); });
+    loop.cancelTimer(cancelled);
+    loop.run();
+    EXPECT_EQ(fired, (std::vector<int>{1, 2}));
+}
+
+TEST(EventLoopTest, PostedTasksRunAfterTheCurrentTurn) {
+    EventLoop loop;
+    std::vector<int> order;
+    loop.post([&] {
+        order.push_back(1);
+        loop.post([&] {
+            order.push_back(3);
+            loop.stop();
+        });
+        order.push_back(2);
+    });
+    loop.run();
+    EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
+}
+
+// A listening socket on 127.0.0.1:0 for the tests below.
+struct Listener {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    unsigned short port = 0;
+    Listener() {
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+        ::listen(fd, 8);
+        socklen_t len = sizeof addr;
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        port = ntohs(addr.sin_port);
+    }
+    ~Listener() { ::close(fd); }
+};
+
+class Recorder : public ConnectionHandler {
+public:
+    explicit Recorder(EventLoop& loop) : loop_(loop) {}
+    void onReadable() override {
+        char buf[64];
+        const ReadResult r = conn->read(buf, sizeof buf);
+        if (r.status == ReadResult::Data) received.append(buf, r.bytes);
+        if (r.status == ReadResult::Eof) {
+            eof = true;
+            loop_.stop();
+        }
+    }
+    void onConnected() override { connected = true; }
+    void onConnectFailed(const std::string& error) override {
+        failure = error;
+        loop_.stop();
+    }
+    Connection* conn = nullptr;
+    std::string received, failure;
+    bool connected = false, eof = false;
+
+private:
+    EventLoop& loop_;
+};
+
+TEST(TcpConnectionTest, ConnectsWritesAndReadsUntilEof) {
+    EventLoop loop;
+    Listener listener;
+    Recorder client(loop);
+    auto conn = TcpConnection::connect(loop, "127.0.0.1", listener.port, &client);
+    client.conn = conn.get();
+    conn->write("hello\r\n");  // queued until the connect completes
+
+    // The "server" side: accept, echo what arrives with a prefix, then close.
+    loop.watch(listener.fd, kReadable, [&](uint32_t) {
+        const int peer = ::accept(listener.fd, nullptr, nullptr);
+        loop.unwatch(listener.fd);
+        char buf[64];
+        const ssize_t n = ::recv(peer, buf, sizeof buf, 0);
+        std::string reply = "echo " + std::string(buf, n > 0 ? n : 0);
+        ::send(peer, reply.data(), reply.size(), 0);
+        ::close(peer);
+    });
+    loop.run();
+    EXPECT_TRUE(client.connected);
+    EXPECT_TRUE(client.eof);
+    EXPECT_EQ(client.received, "echo hello\r\n");
+    EXPECT_EQ(conn->peerText(), "127.0.0.1:" + std::to_string(listener.port));
+}
+
+TEST(TcpConnectionTest, RefusedConnectIsReportedThroughTheHandler) {
+    EventLoop loop;
+    unsigned short closedPort = 0;
+    {
+        Listener gone;
+        closedPort = gone.port;
+    }
+    Recorder client(loop);
+    auto conn = TcpConnection::connect(loop, "127.0.0.1", closedPort, &client);
+    client.conn = conn.get();
+    loop.run();
+    EXPECT_FALSE(client.connected);
+    EXPECT_NE(client.failure.find("111: Connection refused"), std::string::npos) << client.failure;
+}
+
+TEST(TcpConnectionTest, InvalidAddressFailsThroughTheLoopNotSynchronously) {
+    EventLoop loop;
+    Recorder client(loop);
+    auto conn = TcpConnection::connect(loop, "not-an-ip", 25, &client);
+    client.conn = conn.get();
+    EXPECT_TRUE(client.failure.empty());
+    loop.run();
+    EXPECT_NE(client.failure.find("invalid address"), std::string::npos);
+}
+
+TEST(FormatAddressTest, BracketsIpv6) {
+    EXPECT_EQ(formatAddress("127.0.0.1", 143), "127.0.0.1:143");
+    EXPECT_EQ(formatAddress("::1", 143), "[::1]:143");
+}
+
+}  // namespace
+}  // namespace mailwire::core
