@@ -13,13 +13,15 @@ SessionRegistry::SessionRegistry(core::EventLoop& loop, core::Log& log)
 SessionRegistry::~SessionRegistry() { sessions_.clear(); }
 
 void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
-                             std::shared_ptr<const config::ServerConfig> server, const std::string& listenText) {
+                             std::shared_ptr<const config::ServerConfig> server, const std::string& listenText,
+                             core::Log* log) {
     const uint64_t id = nextId_++;
-    if (log_.enabled(core::LogLevel::Info))
-        log_.write(core::LogLevel::Info,
-                   "*" + std::to_string(id) + " client " + client->peerText() + " connected to " + listenText);
+    core::Log& sessionLog = log ? *log : log_;
+    if (sessionLog.enabled(core::LogLevel::Info))
+        sessionLog.write(core::LogLevel::Info,
+                         "*" + std::to_string(id) + " client " + client->peerText() + " connected to " + listenText);
 
-    SessionDeps deps{loop_, log_, *backends_,
+    SessionDeps deps{loop_, sessionLog, *backends_,
                      [this, server] {
                          return std::make_unique<auth::AuthHttpClient>(loop_, server->authHttp,
                                                                        server->authHttpTimeout);

@@ -31,7 +31,7 @@ public:
     }
     bool closed() const { return closed_; }
     bool readInterest() const { return readInterest_; }
-    ConnectionHandler* handler() const { return handler_; }
+    core::ConnectionHandler* handler() const { return handler_; }
 
     // --- core::Connection ---
     void setHandler(core::ConnectionHandler* handler) override { handler_ = handler; }

@@ -36,7 +36,7 @@ protected:
     void startSession() {
         auto client = std::make_unique<FakeConnection>();
         client_ = client.get();
-        SessionDeps deps{timers_, log_, backends_,
+        mail::SessionDeps deps{timers_, log_, backends_,
                          [this] {
                              auto auth = std::make_unique<NiceMock<MockAuthClient>>();
                              ON_CALL(*auth, start(_, _))
