@@ -1,0 +1,251 @@
+"""Legs of a run and their comparison: expected steps against what the fakes' transcripts recorded.
+
+A leg is a list of rows (expected | actual). `C:` marks what the proxy's peer on the client side of that
+connection sent (the mail client, the proxy towards a backend or the auth server), `S:` what the server side
+sent (the proxy towards the client, a backend, the auth server).
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+CRLF = b"\r\n"
+
+
+def visible(data):
+    """Bytes as one readable line: printable ASCII kept, \\r \\n \\t \\\\ and \\xNN for the rest."""
+    out = []
+    for byte in data:
+        if byte == 0x0D:
+            out.append("\\r")
+        elif byte == 0x0A:
+            out.append("\\n")
+        elif byte == 0x09:
+            out.append("\\t")
+        elif byte == 0x5C:
+            out.append("\\\\")
+        elif 0x20 <= byte < 0x7F:
+            out.append(chr(byte))
+        else:
+            out.append(f"\\x{byte:02X}")
+    return "".join(out)
+
+
+def line_bytes(text):
+    """A script line as sent on the wire: UTF-8 plus CRLF."""
+    return text.encode("utf-8") + CRLF
+
+
+def raw_bytes(text):
+    """A send_raw value: code points U+0000..U+00FF are the bytes."""
+    return text.encode("latin-1")
+
+
+def regex_matches_line(pattern, data):
+    """A regex step matches a whole CRLF-terminated line whose text (without CRLF) fully matches."""
+    if not data.endswith(CRLF):
+        return False
+    return re.fullmatch(pattern, data[:-2].decode("utf-8", "surrogateescape")) is not None
+
+
+@dataclass
+class Row:
+    expected: Optional[str]
+    actual: Optional[str]
+    ok: Optional[bool]  # None: shown for context, not compared (e.g. steps not run after a failure)
+
+
+@dataclass
+class Leg:
+    name: str
+    rows: List[Row] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)
+    failed: bool = False  # set when a mismatch is not visible as a row (e.g. a client-side error)
+
+    @property
+    def ok(self):
+        return not self.failed and all(row.ok is not False for row in self.rows)
+
+    def add(self, expected, actual, ok):
+        self.rows.append(Row(expected, actual, ok))
+
+
+# ---------------------------------------------------------------- transcripts
+
+@dataclass
+class Event:
+    kind: str  # accept, send, recv, eof, close, error
+    data: bytes = b""
+    text: str = ""  # for error events
+
+
+def read_transcript(path):
+    """{conn: [Event, ...]} in accept order; a half-written last line (the fake is still running) is skipped."""
+    connections = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+    except OSError:
+        return connections
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            conn = int(record["conn"])
+            kind = str(record["event"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        raw = record.get("data", "")
+        if kind == "error":
+            event = Event(kind, text=str(raw))
+        else:
+            event = Event(kind, data=str(raw).encode("latin-1", "replace"))
+        connections.setdefault(conn, []).append(event)
+    return dict(sorted(connections.items()))
+
+
+def all_closed(connections):
+    """True when every recorded connection has seen eof or close."""
+    return all(any(event.kind in ("eof", "close") for event in events) for events in connections.values())
+
+
+def render_event(event):
+    if event.kind == "send":
+        return "S: " + visible(event.data)
+    if event.kind == "recv":
+        return "C: " + visible(event.data)
+    if event.kind == "eof":
+        return "C: <eof>"
+    if event.kind == "close":
+        return "S: <close>"
+    return f"   <{event.kind}>"
+
+
+# ---------------------------------------------------------------- backend legs
+
+def _backend_step_expectation(step):
+    """(rendered expected row, predicate over an Event) for one backend step."""
+    if step.kind == "send":
+        data = line_bytes(step.value)
+        return "S: " + visible(data), lambda e: e.kind == "send" and e.data == data
+    if step.kind == "send_raw":
+        data = raw_bytes(step.value)
+        return "S: " + visible(data), lambda e: e.kind == "send" and e.data == data
+    if step.kind == "expect":
+        data = line_bytes(step.value)
+        return "C: " + visible(data), lambda e: e.kind == "recv" and e.data == data
+    if step.kind == "expect_re":
+        return "C: re:" + step.value, lambda e: e.kind == "recv" and regex_matches_line(step.value, e.data)
+    if step.kind == "close":
+        return "S: <close>", lambda e: e.kind == "close"
+    if step.kind == "expect_eof":
+        return "C: <eof>", lambda e: e.kind == "eof"
+    raise ValueError(step.kind)
+
+
+def compare_backend_connection(leg, steps, events):
+    """Fills `leg` with rows comparing one connection's script with its transcript events."""
+    events = [event for event in events if event.kind not in ("accept", "error")]
+    position = 0
+    for step in steps:
+        if step.kind == "wait_ms":
+            continue
+        if step.kind == "expect_eof":
+            while position < len(events) and events[position].kind == "recv":
+                leg.add(None, render_event(events[position]), False)  # lines the script did not expect
+                position += 1
+            if position < len(events):
+                event = events[position]
+                leg.add("C: <eof>", render_event(event), event.kind == "eof")
+                position += 1
+            else:
+                leg.add("C: <eof>", "(nothing: the proxy kept the connection open)", False)
+            continue
+        expected, matches = _backend_step_expectation(step)
+        if position < len(events):
+            event = events[position]
+            leg.add(expected, render_event(event), matches(event))
+            position += 1
+        else:
+            leg.add(expected, "(nothing)", False)
+    # After the script: extra lines are a mismatch; the trailing eof/close is not compared.
+    for event in events[position:]:
+        if event.kind not in ("eof", "close"):
+            leg.add(None, render_event(event), False)
+
+
+def compare_backend(backend, transcript):
+    """One leg per connection, expected or made: the number of connections must match too."""
+    legs = []
+    made = list(transcript.items())
+    for index in range(max(len(backend.connections), len(made))):
+        leg = Leg(f"backend {backend.name}, connection {index + 1}")
+        if index < len(made):
+            leg.notes += [f"fake: {event.text}" for event in made[index][1] if event.kind == "error"]
+        if index >= len(made):
+            leg.add("(a connection)", "(the proxy made no connection)", False)
+            for step in backend.connections[index]:
+                if step.kind != "wait_ms":
+                    leg.add(_backend_step_expectation(step)[0], None, False)
+        elif index >= len(backend.connections):
+            leg.add("(no connection)", "(the proxy connected)", False)
+            for event in made[index][1]:
+                if event.kind != "accept":
+                    leg.add(None, render_event(event), False)
+        else:
+            compare_backend_connection(leg, backend.connections[index], made[index][1])
+        legs.append(leg)
+    return legs
+
+
+# ---------------------------------------------------------------- auth leg
+
+def request_head_lines(events):
+    """The header lines of one auth request (CRLF removed, the blank line ending the head dropped)."""
+    head = b"".join(event.data for event in events if event.kind == "recv")
+    if head.endswith(b"\r\n\r\n"):
+        head = head[:-4]
+    elif head.endswith(CRLF):
+        head = head[:-2]
+    return head.split(CRLF) if head else []
+
+
+def _header_matches(matcher, actual):
+    if matcher.is_regex:
+        return re.fullmatch(matcher.text, actual.decode("utf-8", "surrogateescape")) is not None
+    return matcher.text.encode("utf-8") == actual
+
+
+def _render_matcher(matcher):
+    return "C: re:" + matcher.text if matcher.is_regex else "C: " + visible(matcher.text.encode("utf-8"))
+
+
+def compare_auth(expected_requests, transcript):
+    """One leg for all auth_http requests: each head line by line, and their number."""
+    leg = Leg("auth_http")
+    made = [events for events in transcript.values()]
+    leg.notes += [f"fake: {event.text}" for events in made for event in events if event.kind == "error"]
+    for index in range(max(len(expected_requests), len(made))):
+        label = f"-- request {index + 1} --"
+        if index >= len(made):
+            leg.add(label, "-- (no request) --", False)
+            for matcher in expected_requests[index].request:
+                leg.add(_render_matcher(matcher), None, False)
+            continue
+        actual_lines = request_head_lines(made[index])
+        if index >= len(expected_requests):
+            leg.add("-- (no request expected) --", label, False)
+            for line in actual_lines:
+                leg.add(None, "C: " + visible(line), False)
+            continue
+        leg.add(label, label, True)
+        matchers = expected_requests[index].request
+        for row in range(max(len(matchers), len(actual_lines))):
+            matcher = matchers[row] if row < len(matchers) else None
+            actual = actual_lines[row] if row < len(actual_lines) else None
+            leg.add(_render_matcher(matcher) if matcher else None,
+                    "C: " + visible(actual) if actual is not None else None,
+                    matcher is not None and actual is not None and _header_matches(matcher, actual))
+    return leg

@@ -1,0 +1,116 @@
+"""pytest plugin: options, collection of scenario YAML files (one test item per file), and failure output.
+
+Loaded by scenarios/conftest.py, or with `-p harness.plugin` from the repository root.
+A .yaml file is collected when it lies under a folder named `scenarios` or is named on the command line.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from .proxies import CommandProxy, make_proxy
+from .report import render_failure
+from .runner import REPO_ROOT, RUNS_ROOT, display_path, fake_binary_for, run_scenario
+from .scenario import ScenarioError, load_scenario
+
+
+class ScenarioFailed(Exception):
+    """A run whose legs differ from the scenario; the message is the full side-by-side report."""
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("mailwire", "mailwire scenarios")
+    group.addoption("--proxy", default="reference",
+                    help="proxy under test: reference, nginx, or a command template with {conf}, {prefix}, "
+                         "{errlog} that runs in the foreground (default: reference)")
+    group.addoption("--proxy-cmd", default=None,
+                    help="a command template for the proxy under test (same as a command given to --proxy)")
+    group.addoption("--build-dir", default=str(REPO_ROOT / "build"),
+                    help="CMake build folder holding reference/mailwire-proxy and fakes/mailwire-fake "
+                         "(default: <repo>/build)")
+    group.addoption("--fake-binary", default=None,
+                    help="mailwire-fake to use (default: <build-dir>/fakes/mailwire-fake)")
+    group.addoption("--nginx-binary", default="/usr/sbin/nginx", help="nginx binary (default: /usr/sbin/nginx)")
+    group.addoption("--keep-runs", action="store_true", default=False,
+                    help=f"keep each run's scratch folder (under {RUNS_ROOT})")
+
+
+class _Settings:
+    """What every scenario item of a session needs, built once from the options."""
+
+    def __init__(self, config):
+        option = config.option
+        build_dir = Path(option.build_dir).resolve()
+        if option.proxy_cmd:
+            self.proxy = CommandProxy(option.proxy_cmd)
+        else:
+            self.proxy = make_proxy(option.proxy, build_dir, option.nginx_binary)
+        self.fake_binary = Path(option.fake_binary).resolve() if option.fake_binary else fake_binary_for(build_dir)
+        self.keep_runs = option.keep_runs
+
+
+_SETTINGS_KEY = pytest.StashKey[_Settings]()
+
+
+def _settings(config):
+    if _SETTINGS_KEY not in config.stash:
+        config.stash[_SETTINGS_KEY] = _Settings(config)
+    return config.stash[_SETTINGS_KEY]
+
+
+def _named_on_command_line(file_path, config):
+    base = Path(config.invocation_params.dir)
+    for arg in config.args:
+        candidate = Path(arg.split("::", 1)[0])
+        if (base / candidate).resolve() == file_path.resolve():
+            return True
+    return False
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix not in (".yaml", ".yml"):
+        return None
+    if "scenarios" not in file_path.resolve().parent.parts and not _named_on_command_line(file_path, parent.config):
+        return None
+    return ScenarioItem.from_parent(parent, name=file_path.name, path=file_path,
+                                    nodeid=display_path(file_path))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Scenarios whose `needs:` the proxy under test lacks are skipped, with the reason at the file."""
+    proxy = _settings(config).proxy
+    for item in items:
+        if isinstance(item, ScenarioItem) and item.scenario and item.scenario.needs:
+            reason = item.scenario.unmet_need(proxy.kind, proxy.version())
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+class ScenarioItem(pytest.Item):
+    """One scenario file. A file that does not validate becomes a failing item naming file and line."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.scenario = None
+        self.load_error = None
+        try:
+            self.scenario = load_scenario(self.path)
+        except ScenarioError as error:
+            self.load_error = error
+
+    def runtest(self):
+        if self.load_error:
+            raise self.load_error
+        settings = _settings(self.config)
+        result = run_scenario(self.scenario, settings.proxy, settings.fake_binary, keep_runs=settings.keep_runs)
+        if not result.ok:
+            raise ScenarioFailed(render_failure(result))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, (ScenarioFailed, ScenarioError)):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        title = self.scenario.title if self.scenario else "(invalid scenario)"
+        return self.path, 0, f"{self.nodeid}: {title}"

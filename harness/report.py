@@ -1,0 +1,81 @@
+"""Reporting: side-by-side transcripts for failed legs, and the conformance table of the CLI."""
+
+import textwrap
+
+CELL_WIDTH = 64
+ERROR_LOG_LINES = 30
+
+
+def _wrap(cell, width):
+    if cell is None:
+        return [""]
+    return textwrap.wrap(cell, width, drop_whitespace=False, replace_whitespace=False,
+                         break_on_hyphens=False) or [""]
+
+
+def render_leg(leg, width=CELL_WIDTH):
+    """A table `expected | actual`; `>>` marks the first differing row, `!` any later one."""
+    left = min(width, max([len("expected")] + [len(row.expected or "") for row in leg.rows]))
+    lines = [f"--- {leg.name} ---", f"   {'expected'.ljust(left)} | actual"]
+    first_seen = False
+    for row in leg.rows:
+        if row.ok is False and not first_seen:
+            marker, first_seen = ">>", True
+        elif row.ok is False:
+            marker = " !"
+        else:
+            marker = "  "
+        expected, actual = _wrap(row.expected, left), _wrap(row.actual, width)
+        for index in range(max(len(expected), len(actual))):
+            cell_left = expected[index] if index < len(expected) else ""
+            cell_right = actual[index] if index < len(actual) else ""
+            lines.append(f"{marker if index == 0 else '  '} {cell_left.ljust(left)} | {cell_right}".rstrip())
+    lines += [f"   note: {note}" for note in leg.notes]
+    return "\n".join(lines)
+
+
+def tail(text, count=ERROR_LOG_LINES):
+    lines = text.rstrip("\n").split("\n") if text else []
+    return "\n".join(lines[-count:])
+
+
+def render_failure(result):
+    """The whole failure text of one run: each leg that differs, then the proxy's error.log tail."""
+    parts = [f"scenario {result.scenario_path} failed on {result.proxy_label}"]
+    if result.setup_error:
+        parts.append(f"setup error: {result.setup_error}")
+    for leg in result.legs:
+        if not leg.ok:
+            parts.append(render_leg(leg))
+    if result.error_log is not None:
+        parts.append(f"--- error.log (last {ERROR_LOG_LINES} lines) ---\n{tail(result.error_log) or '(empty)'}")
+    if result.run_dir_kept:
+        parts.append(f"run folder kept: {result.run_dir}")
+    return "\n\n".join(parts)
+
+
+def render_conformance(scenarios, columns, outcomes):
+    """`scenario | reference | nginx` with pass / FAIL / skip (reason), and totals per column.
+
+    outcomes: {(scenario, column): (status, reason)} where status is pass, FAIL or skip.
+    """
+    def cell(scenario, column):
+        status, reason = outcomes.get((scenario, column), ("-", ""))
+        return f"{status} ({reason})" if status == "skip" and reason else status
+
+    totals = ["totals"]
+    for column in columns:
+        counts = {}
+        for scenario in scenarios:
+            status = outcomes.get((scenario, column), ("-", ""))[0]
+            counts[status] = counts.get(status, 0) + 1
+        totals.append(", ".join(f"{counts[s]} {s}" for s in ("pass", "FAIL", "skip") if counts.get(s)))
+    rows = [["scenario"] + list(columns)]
+    rows += [[scenario] + [cell(scenario, column) for column in columns] for scenario in scenarios]
+    widths = [max(len(row[index]) for row in rows + [totals]) for index in range(len(totals))]
+
+    def line(row):
+        return " | ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip()
+
+    rule = "-+-".join("-" * width for width in widths)
+    return "\n".join([line(rows[0]), rule] + [line(row) for row in rows[1:]] + [rule, line(totals)])

@@ -1,0 +1,234 @@
+"""The runner: one scenario against one proxy, in a fresh scratch folder, with every process stopped after.
+
+Order: reserve the proxy's port (and one per `down` backend), start the backend fakes, then the auth
+fake (its responses may name backend ports), write the config, start the proxy, play the client,
+wait briefly for the backend connections to finish, snapshot the transcripts, stop everything, compare.
+"""
+
+import dataclasses
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import List, Optional
+
+from .client import ClientScript
+from .legs import Leg, all_closed, compare_auth, compare_backend, read_transcript
+from .processes import ManagedProcess, ProcessError, reserve_port, stop_all, wait_for_listening, wait_for_port_file
+from .scenario import PlaceholderError, Placeholders
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RUNS_ROOT = REPO_ROOT / ".mailwire-runs"
+SETTLE_S = 1.0  # how long to wait for backend connections to close after the client is done
+
+
+@dataclasses.dataclass
+class RunResult:
+    scenario_path: str
+    proxy_label: str
+    legs: List[Leg]
+    setup_error: Optional[str]
+    error_log: Optional[str]
+    run_dir: str
+    run_dir_kept: bool
+
+    @property
+    def ok(self):
+        return self.setup_error is None and all(leg.ok for leg in self.legs)
+
+
+def display_path(path):
+    """A scenario's path from the repository root when it lies inside it."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def fake_binary_for(build_dir):
+    return Path(build_dir) / "fakes" / "mailwire-fake"
+
+
+def _latin1(text):
+    """A text line as the fakes' JSON strings carry bytes: UTF-8 bytes as code points U+0000..U+00FF."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def backend_script_json(backend, placeholders):
+    """The fake's script: {"connections": [[step, ...], ...]}."""
+    connections = []
+    for steps in backend.connections:
+        fake_steps = []
+        for step in steps:
+            if step.kind in ("send", "expect", "expect_re"):
+                key = "expect" if step.kind == "expect_re" else step.kind
+                fake_steps.append({key: _latin1(placeholders.substitute(step.value))})
+            elif step.kind == "send_raw":
+                fake_steps.append({"send_raw": placeholders.substitute(step.value)})
+            else:
+                fake_steps.append({step.kind: step.value})
+        connections.append(fake_steps)
+    if not connections:  # the proxy must not connect; if it does, close at once (the comparison flags it)
+        connections = [[{"close": True}]]
+    return {"connections": connections}
+
+
+def auth_script_json(exchanges, placeholders):
+    """The auth fake's script: {"requests": [...]}; lines of `response` are joined with CRLF plus a blank line."""
+    requests = []
+    for exchange in exchanges:
+        entry = {}
+        if exchange.response is not None:
+            lines = placeholders.substitute(exchange.response).rstrip("\n").split("\n")
+            entry["response"] = _latin1("\r\n".join(lines) + "\r\n\r\n")
+        elif exchange.response_raw is not None:
+            entry["response"] = placeholders.substitute(exchange.response_raw)
+        elif exchange.close_without_response:
+            entry["close_without_response"] = True
+        else:
+            entry["no_response"] = True
+        if exchange.delay_ms:
+            entry["delay_ms"] = exchange.delay_ms
+        requests.append(entry)
+    if not requests:  # no request expected; an unexpected one is closed and shows in the comparison
+        requests = [{"close_without_response": True}]
+    return {"requests": requests}
+
+
+def resolved_steps(steps, placeholders):
+    out = []
+    for step in steps:
+        value = step.value
+        if isinstance(value, str):
+            value = placeholders.substitute(value)
+        elif isinstance(value, list):
+            value = [placeholders.substitute(item) for item in value]
+        out.append(dataclasses.replace(step, value=value))
+    return out
+
+
+class ScenarioRun:
+    """Holds the processes and reserved sockets of one run so that cleanup always finds them."""
+
+    def __init__(self, scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False):
+        self.scenario = scenario
+        self.proxy = proxy
+        self.fake_binary = Path(fake_binary)
+        self.keep_runs = keep_runs
+        base = Path(runs_root) / proxy.label.replace("/", "_")
+        base.mkdir(parents=True, exist_ok=True)
+        self.run_dir = tempfile.mkdtemp(prefix=Path(scenario.path).stem + "-", dir=base)
+        self.fakes = []
+        self.proxy_process = None
+        self.reserved = []
+        self.transcripts = {}
+
+    def path(self, name):
+        return str(Path(self.run_dir) / name)
+
+    def start_fake(self, name, protocol, script):
+        script_path = self.path(f"{name}.json")
+        with open(script_path, "w", encoding="utf-8") as handle:
+            json.dump(script, handle, indent=1)
+        port_file, transcript = self.path(f"{name}.port"), self.path(f"{name}.jsonl")
+        self.transcripts[name] = transcript
+        process = ManagedProcess(name, [str(self.fake_binary), protocol, "--listen", "127.0.0.1:0",
+                                        "--port-file", port_file, "--script", script_path,
+                                        "--transcript", transcript], self.run_dir)
+        self.fakes.append(process)
+        return wait_for_port_file(process, port_file)
+
+    def start_proxy(self, proxy_socket, placeholders):
+        conf_path, errlog_path = self.path("proxy.conf"), self.path("error.log")
+        with open(conf_path, "w", encoding="utf-8") as handle:
+            handle.write(self.proxy.config_text(self.run_dir, placeholders.substitute(self.scenario.config)))
+        port = placeholders.proxy_port
+        proxy_socket.close()  # free the reserved port for the proxy to bind
+        self.proxy_process = ManagedProcess("proxy", self.proxy.argv(self.run_dir, conf_path, errlog_path),
+                                            self.run_dir)
+        try:
+            wait_for_listening(self.proxy_process, port)
+        except ProcessError as error:
+            raise ProcessError(f"{error}\n  command: {' '.join(self.proxy_process.argv)}\n"
+                               f"{self.proxy_process.output()}") from None
+
+    def wait_for_backends_to_finish(self):
+        """Until each fake has had the connections the scenario expects and all of them ended (bounded)."""
+        expected = {"auth": len(self.scenario.auth)}
+        expected.update({f"backend-{name}": len(backend.connections)
+                         for name, backend in self.scenario.backends.items()})
+        deadline = time.monotonic() + SETTLE_S
+        while time.monotonic() < deadline:
+            transcripts = {name: read_transcript(path) for name, path in self.transcripts.items()}
+            if all(len(conns) >= expected[name] and all_closed(conns) for name, conns in transcripts.items()):
+                return
+            time.sleep(0.02)
+
+    def play(self):
+        scenario = self.scenario
+        proxy_socket = reserve_port()
+        self.reserved.append(proxy_socket)
+        placeholders = Placeholders(proxy_socket.getsockname()[1], None, {}, self.run_dir)
+        for name, backend in scenario.backends.items():
+            if backend.down:  # bound, not listening: connections are refused while the run lasts
+                down_socket = reserve_port()
+                self.reserved.append(down_socket)
+                placeholders.backend_ports[name] = down_socket.getsockname()[1]
+        for name, backend in scenario.backends.items():
+            if not backend.down:
+                placeholders.backend_ports[name] = self.start_fake(
+                    f"backend-{name}", backend.protocol, backend_script_json(backend, placeholders))
+        placeholders.auth_port = self.start_fake("auth", "auth", auth_script_json(scenario.auth, placeholders))
+        self.start_proxy(proxy_socket, placeholders)
+
+        client_leg = ClientScript(placeholders.proxy_port, resolved_steps(scenario.client, placeholders),
+                                  scenario.timeout_ms).run()
+        self.wait_for_backends_to_finish()
+        # Snapshot before stopping anything: events caused by the shutdown itself are not compared.
+        snapshot = {name: read_transcript(path) for name, path in self.transcripts.items()}
+        legs = [client_leg, compare_auth(scenario.auth, snapshot["auth"])]
+        for name, backend in scenario.backends.items():
+            if not backend.down:
+                legs += compare_backend(backend, snapshot[f"backend-{name}"])
+        return legs
+
+    def cleanup(self):
+        errors = stop_all(([self.proxy_process] if self.proxy_process else []) + self.fakes)
+        for sock in self.reserved:
+            sock.close()
+        return errors
+
+    def run(self):
+        legs, setup_error = [], None
+        try:
+            problem = self.proxy.problem()
+            if problem:
+                raise ProcessError(problem)
+            if not self.fake_binary.is_file():
+                raise ProcessError(f"mailwire-fake not found at {self.fake_binary}: build it (cmake --build "
+                                   "<build-dir> --target mailwire-fake) or pass --build-dir / --fake-binary")
+            legs = self.play()
+        except (ProcessError, PlaceholderError, OSError) as error:
+            setup_error = str(error)
+        finally:
+            cleanup_errors = self.cleanup()
+        if cleanup_errors and setup_error is None:
+            setup_error = "cleanup: " + "; ".join(cleanup_errors)
+        error_log = None  # the proxy never started: no log to show
+        if self.proxy_process is not None:
+            try:
+                error_log = Path(self.path("error.log")).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                error_log = ""
+        result = RunResult(display_path(self.scenario.path), self.proxy.label, legs, setup_error, error_log,
+                           self.run_dir, self.keep_runs)
+        if not self.keep_runs:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+        return result
+
+
+def run_scenario(scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False):
+    """Runs one scenario on one proxy; never leaves a process running."""
+    return ScenarioRun(scenario, proxy, fake_binary, runs_root, keep_runs).run()
