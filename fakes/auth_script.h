@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mailwire::fake {
+
+// How the auth server answers one HTTP request (docs/fake-protocol.md, "Auth server script").
+struct AuthReply {
+    enum class Kind { Respond, CloseWithoutResponse, NoResponse };
+    Kind kind = Kind::Respond;
+    std::string response;  // Respond: the bytes written, exactly
+    int delayMs = 0;       // before the response or the close
+
+    bool operator==(const AuthReply& other) const {
+        return kind == other.kind && response == other.response && delayMs == other.delayMs;
+    }
+};
+
+// The replies to requests 1, 2, ...; requests beyond the list get the last entry.
+struct AuthScript {
+    std::vector<AuthReply> requests;
+
+    const AuthReply& forRequest(int number) const;
+
+    // `source` names the text in errors (the file name). Throws ScriptError.
+    static AuthScript fromJson(const std::string& text, const std::string& source);
+    static AuthScript fromFile(const std::string& path);
+};
+
+}  // namespace mailwire::fake

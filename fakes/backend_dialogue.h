@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+
+namespace mailwire::fake {
+
+// Where a backend's side of the conversation lives. It is pure: the session feeds it lines, EOF and timer
+// expiries, and it answers through DialogueActions and by saying what it needs next. No sockets, no clock.
+
+class DialogueActions {
+  public:
+    virtual ~DialogueActions() = default;
+    // Writes bytes to the peer (recorded as one `send` event).
+    virtual void send(const std::string& bytes) = 0;
+};
+
+struct DialogueNeed {
+    enum class Kind {
+        Line,   // the next received line (or EOF)
+        Timer,  // `ms` to pass, then timerFired()
+        Done,   // nothing more to say: read until the peer closes, then close
+        Close,  // close the connection now
+    };
+    Kind kind;
+    int ms = 0;
+};
+
+class BackendDialogue {
+  public:
+    virtual ~BackendDialogue() = default;
+    // Runs until the dialogue needs something; safe to call again with nothing new delivered.
+    virtual DialogueNeed run(DialogueActions& actions) = 0;
+    // Answers a Line need with a line (up to and including LF, or the last bytes before EOF).
+    virtual void takeLine(const std::string& line) = 0;
+    // Answers a Line need with the peer's EOF.
+    virtual void takeEof() = 0;
+    // Answers a Timer need.
+    virtual void timerFired() = 0;
+};
+
+}  // namespace mailwire::fake

@@ -1,0 +1,120 @@
+#include "command_line.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionProcessor.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <sstream>
+
+#include "backend_protocol.h"
+
+namespace mailwire::fake {
+
+namespace {
+
+Poco::Util::OptionSet fakeOptionSet() {
+    using Poco::Util::Option;
+    Poco::Util::OptionSet options;
+    options.addOption(Option("listen", "",
+                             "address to listen on, HOST:PORT or [IPv6]:PORT; port 0 picks a "
+                             "free port; repeatable (the port file gets the first)")
+                          .argument("HOST:PORT")
+                          .repeatable(true));
+    options.addOption(
+        Option("script", "", "JSON script (docs/fake-protocol.md); default: the built-in script")
+            .argument("FILE"));
+    options.addOption(
+        Option("transcript", "", "append JSON-lines events here, flushed after each one").argument("FILE"));
+    options.addOption(Option("port-file", "",
+                             "once listening, write the first listener's port here "
+                             "(via FILE.tmp and rename)")
+                          .argument("FILE"));
+    options.addOption(Option("backend", "",
+                             "auth default script: backend for good logins "
+                             "(default 127.0.0.1:1143)")
+                          .argument("HOST:PORT"));
+    options.addOption(Option("help", "h", "show this help and exit"));
+    return options;
+}
+
+bool isKnownProtocol(const std::string& name) {
+    return name == "auth" || findBackendProtocol(name) != nullptr;
+}
+
+std::string protocolList() {
+    std::string list;
+    for (const auto& name : backendProtocolNames()) list += name + ", ";
+    return list + "auth";
+}
+
+}  // namespace
+
+FakeOptions parseCommandLine(const std::vector<std::string>& arguments) {
+    FakeOptions result;
+    Poco::Util::OptionSet options = fakeOptionSet();
+    Poco::Util::OptionProcessor processor(options);
+    processor.setUnixStyle(true);
+    try {
+        for (const auto& argument : arguments) {
+            std::string name, value;
+            if (processor.process(argument, name, value)) {
+                if (name.empty()) continue;  // the option's value comes in the next argument
+                if (name == "listen")
+                    result.listen.push_back(value);
+                else if (name == "script")
+                    result.scriptPath = value;
+                else if (name == "transcript")
+                    result.transcriptPath = value;
+                else if (name == "port-file")
+                    result.portFile = value;
+                else if (name == "backend")
+                    result.backend = value;
+                else if (name == "help")
+                    result.help = true;
+            } else if (result.protocol.empty()) {
+                result.protocol = argument;
+            } else {
+                throw UsageError("unexpected argument \"" + argument + "\"");
+            }
+        }
+        processor.checkRequired();
+    } catch (const Poco::Exception& e) {
+        throw UsageError(e.displayText());
+    }
+    if (result.help) return result;
+    if (result.protocol.empty()) throw UsageError("missing subcommand (" + protocolList() + ")");
+    if (!isKnownProtocol(result.protocol))
+        throw UsageError("unknown subcommand \"" + result.protocol + "\" (known: " + protocolList() + ")");
+    if (result.listen.empty()) throw UsageError("--listen HOST:PORT is required");
+    return result;
+}
+
+std::string usageText() {
+    Poco::Util::OptionSet options = fakeOptionSet();
+    Poco::Util::HelpFormatter formatter(options);
+    formatter.setUnixStyle(true);
+    formatter.setWidth(100);
+    formatter.setCommand("mailwire-fake");
+    formatter.setUsage(
+        "SUBCOMMAND --listen HOST:PORT [--listen ...] [--script FILE.json] "
+        "[--transcript FILE.jsonl] [--port-file FILE] [--backend HOST:PORT]");
+    std::ostringstream text;
+    formatter.format(text);
+    text << "\n"
+            "Scriptable fake servers for testing mail proxies (script and transcript formats: "
+            "docs/fake-protocol.md).\n"
+            "\n"
+            "Subcommands:\n"
+            "  imap   fake IMAP backend running a mail script. Default script: greets, accepts nginx's\n"
+            "         LOGIN with literals, answers <tag> OK <VERB> completed to everything, LOGOUT -> BYE.\n"
+            "  auth   fake auth_http server answering from a script. Default script: user good or password\n"
+            "         secret -> Auth-Status: OK to --backend; else Invalid login or password, Auth-Wait: 1.\n"
+            "\n"
+            "SIGTERM/SIGINT: records close for open connections, flushes, exits 0.\n"
+            "Exit status 2: bad command line or bad script (the message names the file and the problem).\n";
+    return text.str();
+}
+
+}  // namespace mailwire::fake

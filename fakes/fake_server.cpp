@@ -1,0 +1,49 @@
+#include "fake_server.h"
+
+#include <stdexcept>
+
+#include "auth_session.h"
+#include "backend_protocol.h"
+#include "backend_session.h"
+#include "scripted_dialogue.h"
+
+namespace mailwire::fake {
+
+FakeServer::FakeServer(const FakeOptions& options, std::unique_ptr<Transcript> transcript)
+    : transcript_(std::move(transcript)) {
+    SessionFactory factory;
+    if (options.protocol == "auth") {
+        if (options.scriptPath.empty())
+            authResponder_ = std::make_unique<DefaultAuthResponder>(options.backend);
+        else
+            authResponder_ =
+                std::make_unique<ScriptedAuthResponder>(AuthScript::fromFile(options.scriptPath));
+        factory = [this](SessionContext context) -> std::unique_ptr<Session> {
+            return std::make_unique<AuthSession>(std::move(context), *authResponder_);
+        };
+    } else if (const BackendProtocol* protocol = findBackendProtocol(options.protocol)) {
+        if (!options.scriptPath.empty())
+            mailScript_ = std::make_unique<MailScript>(MailScript::fromFile(options.scriptPath));
+        factory = [this, protocol](SessionContext context) -> std::unique_ptr<Session> {
+            std::unique_ptr<BackendDialogue> dialogue;
+            if (mailScript_)
+                dialogue = std::make_unique<ScriptedDialogue>(mailScript_->forConnection(context.conn));
+            else
+                dialogue = protocol->defaultDialogue();
+            return std::make_unique<BackendSession>(std::move(context), std::move(dialogue));
+        };
+    } else {
+        throw std::invalid_argument("unknown fake protocol \"" + options.protocol + "\"");
+    }
+    server_ = std::make_unique<TcpServer>(loop_, *transcript_, std::move(factory));
+    for (const auto& address : options.listen) server_->listen(address);
+}
+
+FakeServer::~FakeServer() = default;
+
+void FakeServer::run() {
+    loop_.run();
+    server_->shutdown();
+}
+
+}  // namespace mailwire::fake

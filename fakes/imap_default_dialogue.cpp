@@ -1,0 +1,91 @@
+#include "imap_default_dialogue.h"
+
+#include <cctype>
+
+namespace mailwire::fake {
+
+namespace {
+
+std::string withoutLineEnd(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+// The length of a literal announced at the end of `text` (`{N}` or `{N+}`), if there is one.
+bool trailingLiteral(const std::string& text, std::uint64_t& length, bool& synchronising) {
+    if (text.empty() || text.back() != '}') return false;
+    std::size_t open = text.rfind('{');
+    if (open == std::string::npos) return false;
+    std::string inside = text.substr(open + 1, text.size() - open - 2);
+    synchronising = inside.empty() || inside.back() != '+';
+    if (!synchronising) inside.pop_back();
+    if (inside.empty() || inside.size() > 18) return false;
+    length = 0;
+    for (char c : inside) {
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+        length = length * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return true;
+}
+
+}  // namespace
+
+DialogueNeed ImapDefaultDialogue::run(DialogueActions& actions) {
+    if (!greeted_) {
+        greeted_ = true;
+        actions.send(kGreeting);
+    }
+    if (!replies_.empty()) {
+        actions.send(replies_);
+        replies_.clear();
+    }
+    if (loggedOut_) return {DialogueNeed::Kind::Close};
+    if (ended_) return {DialogueNeed::Kind::Done};
+    return {DialogueNeed::Kind::Line};
+}
+
+void ImapDefaultDialogue::takeLine(const std::string& line) {
+    if (literalLeft_ > 0) {
+        if (line.size() <= literalLeft_) {
+            literalLeft_ -= line.size();
+            return;
+        }
+        std::string rest = line.substr(static_cast<std::size_t>(literalLeft_));
+        literalLeft_ = 0;
+        continueCommand(std::move(rest));
+        return;
+    }
+    std::string text = withoutLineEnd(line);
+    std::size_t tagEnd = text.find(' ');
+    tag_ = text.substr(0, tagEnd);
+    verb_.clear();
+    if (tagEnd != std::string::npos) {
+        std::size_t verbEnd = text.find(' ', tagEnd + 1);
+        verb_ = text.substr(tagEnd + 1, verbEnd == std::string::npos ? verbEnd : verbEnd - tagEnd - 1);
+        for (char& c : verb_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    continueCommand(line);
+}
+
+void ImapDefaultDialogue::continueCommand(std::string text) {
+    text = withoutLineEnd(std::move(text));
+    std::uint64_t length = 0;
+    bool synchronising = true;
+    if (trailingLiteral(text, length, synchronising)) {
+        literalLeft_ = length;
+        if (synchronising) replies_ += "+ OK\r\n";
+        return;
+    }
+    if (tag_.empty()) {
+        replies_ += "* BAD empty command\r\n";
+    } else if (verb_.empty()) {
+        replies_ += tag_ + " BAD missing command\r\n";
+    } else if (verb_ == "LOGOUT") {
+        replies_ += "* BYE mailwire-fake logging out\r\n" + tag_ + " OK LOGOUT completed\r\n";
+        loggedOut_ = true;
+    } else {
+        replies_ += tag_ + " OK " + verb_ + " completed\r\n";
+    }
+}
+
+}  // namespace mailwire::fake

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mailwire::fake {
+
+// One step of a mail backend script (docs/fake-protocol.md, "Mail backend script").
+struct MailStep {
+    enum class Kind { Send, Expect, ExpectEof, Wait, Close };
+    Kind kind;
+    std::string bytes;  // Send: exactly what is written (`send` already has CRLF appended)
+    int ms = 0;         // Wait
+
+    bool operator==(const MailStep& other) const {
+        return kind == other.kind && bytes == other.bytes && ms == other.ms;
+    }
+};
+
+using MailConnectionScript = std::vector<MailStep>;
+
+// The steps for each accepted connection; connections beyond the list run the last script.
+struct MailScript {
+    std::vector<MailConnectionScript> connections;
+
+    const MailConnectionScript& forConnection(int number) const;
+
+    // `source` names the text in errors (the file name). Throws ScriptError.
+    static MailScript fromJson(const std::string& text, const std::string& source);
+    static MailScript fromFile(const std::string& path);
+};
+
+}  // namespace mailwire::fake

@@ -1,0 +1,126 @@
+#include "socket_connection.h"
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace mailwire::fake {
+
+namespace {
+constexpr std::size_t kReadChunk = 64 * 1024;
+// Reads per readiness event, so one flooding peer cannot starve the others.
+constexpr int kReadsPerEvent = 8;
+}  // namespace
+
+SocketConnection::SocketConnection(EventLoop& loop, int fd, Owner& owner)
+    : loop_(loop), fd_(fd), owner_(owner) {
+    updateInterest();
+}
+
+SocketConnection::~SocketConnection() {
+    if (registered_) loop_.remove(registration_);
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void SocketConnection::write(std::string_view bytes) {
+    if (fd_ < 0 || closing_) return;
+    output_.append(bytes);
+    flush();
+}
+
+void SocketConnection::closeWhenFlushed() {
+    if (fd_ < 0) return;
+    closing_ = true;
+    reading_ = false;
+    flush();
+}
+
+void SocketConnection::closeNow() {
+    if (fd_ < 0) return;
+    output_.clear();
+    if (registered_) loop_.remove(registration_);
+    registered_ = false;
+    ::close(fd_);
+    fd_ = -1;
+}
+
+void SocketConnection::setReading(bool reading) {
+    if (fd_ < 0 || closing_ || peerClosed_ || reading_ == reading) return;
+    reading_ = reading;
+    updateInterest();
+}
+
+void SocketConnection::onIoEvent(std::uint32_t events) {
+    if (fd_ >= 0 && !output_.empty() && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) flush();
+    if (fd_ >= 0 && reading_ && !peerClosed_ && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) readAvailable();
+}
+
+void SocketConnection::readAvailable() {
+    char buffer[kReadChunk];
+    for (int i = 0; i < kReadsPerEvent && fd_ >= 0 && reading_ && !peerClosed_; ++i) {
+        ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
+        if (got > 0) {
+            owner_.onReceived(std::string_view(buffer, static_cast<std::size_t>(got)));
+            continue;
+        }
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        if (got < 0 && errno == EINTR) continue;
+        peerClosed_ = true;
+        updateInterest();
+        owner_.onPeerClosed(got < 0);
+        return;
+    }
+}
+
+void SocketConnection::flush() {
+    while (fd_ >= 0 && !output_.empty()) {
+        ssize_t sent = ::send(fd_, output_.data(), output_.size(), MSG_NOSIGNAL);
+        if (sent > 0) {
+            output_.erase(0, static_cast<std::size_t>(sent));
+            continue;
+        }
+        if (sent < 0 && errno == EINTR) continue;
+        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        std::string reason = std::string("send failed: ") + std::strerror(errno);
+        closeNow();
+        owner_.onWriteFailed(reason);
+        owner_.onClosed();
+        return;
+    }
+    if (fd_ < 0) return;
+    if (closing_ && output_.empty()) {
+        finishClose();
+        return;
+    }
+    updateInterest();
+}
+
+void SocketConnection::finishClose() {
+    closeNow();
+    owner_.onClosed();
+}
+
+void SocketConnection::updateInterest() {
+    if (fd_ < 0) return;
+    bool wantRead = reading_ && !peerClosed_ && !closing_;
+    bool wantWrite = !output_.empty();
+    // A socket whose peer hung up reports EPOLLHUP forever: only stay registered while there is interest.
+    if (!wantRead && !wantWrite) {
+        if (registered_) loop_.remove(registration_);
+        registered_ = false;
+        return;
+    }
+    if (!registered_) {
+        registration_ = loop_.add(fd_, *this, wantRead, wantWrite);
+        registered_ = true;
+    } else if (wantRead != registeredRead_ || wantWrite != registeredWrite_) {
+        loop_.modify(registration_, wantRead, wantWrite);
+    }
+    registeredRead_ = wantRead;
+    registeredWrite_ = wantWrite;
+}
+
+}  // namespace mailwire::fake

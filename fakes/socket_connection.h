@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "event_loop.h"
+
+namespace mailwire::fake {
+
+// An accepted, non-blocking TCP socket: reads whatever arrives, buffers what cannot be written yet,
+// and tells its owner about data, the peer's EOF, and failures.
+class SocketConnection : public IoHandler {
+  public:
+    class Owner {
+      public:
+        virtual ~Owner() = default;
+        virtual void onReceived(std::string_view bytes) = 0;
+        // The peer closed (reset: it reset the connection). Reading stops.
+        virtual void onPeerClosed(bool reset) = 0;
+        // Writing failed (for example the peer reset); the socket is closed.
+        virtual void onWriteFailed(const std::string& reason) = 0;
+        // The socket is closed after closeWhenFlushed() or a failure: the owner may now be destroyed.
+        virtual void onClosed() = 0;
+    };
+
+    // Takes ownership of `fd`.
+    SocketConnection(EventLoop& loop, int fd, Owner& owner);
+    ~SocketConnection() override;
+    SocketConnection(const SocketConnection&) = delete;
+    SocketConnection& operator=(const SocketConnection&) = delete;
+
+    void write(std::string_view bytes);
+    // Closes once every written byte has gone out.
+    void closeWhenFlushed();
+    // Closes now, dropping unsent bytes (at exit).
+    void closeNow();
+    // Stops reading for back-pressure (a script busy waiting while the peer floods it).
+    void setReading(bool reading);
+    bool isOpen() const { return fd_ >= 0; }
+
+    void onIoEvent(std::uint32_t events) override;
+
+  private:
+    void readAvailable();
+    void flush();
+    void updateInterest();
+    void finishClose();
+
+    EventLoop& loop_;
+    int fd_;
+    Owner& owner_;
+    std::uint64_t registration_ = 0;
+    bool registered_ = false;
+    bool registeredRead_ = false;
+    bool registeredWrite_ = false;
+    bool reading_ = true;
+    bool peerClosed_ = false;
+    bool closing_ = false;
+    std::string output_;
+};
+
+}  // namespace mailwire::fake

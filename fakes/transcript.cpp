@@ -1,0 +1,51 @@
+#include "transcript.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "byte_text.h"
+
+namespace mailwire::fake {
+
+Transcript::Transcript(std::ostream& out, Clock::time_point start) : out_(&out), start_(start) {}
+
+std::unique_ptr<Transcript> Transcript::appendingTo(const std::string& path, Clock::time_point start) {
+    auto file = std::make_unique<std::ofstream>(path, std::ios::out | std::ios::app | std::ios::binary);
+    if (!*file) throw std::runtime_error("cannot open transcript file " + path);
+    auto transcript = std::make_unique<Transcript>(*file, start);
+    transcript->owned_ = std::move(file);
+    return transcript;
+}
+
+std::unique_ptr<Transcript> Transcript::discarding(Clock::time_point start) {
+    auto sink = std::make_unique<std::ostream>(nullptr);
+    auto transcript = std::make_unique<Transcript>(*sink, start);
+    transcript->owned_ = std::move(sink);
+    return transcript;
+}
+
+void Transcript::accept(int conn, const std::string& peer) {
+    write(conn, "accept", ", \"peer\": " + bytesToJsonString(peer));
+}
+void Transcript::send(int conn, std::string_view bytes) {
+    write(conn, "send", ", \"data\": " + bytesToJsonString(bytes));
+}
+void Transcript::recv(int conn, std::string_view bytes) {
+    write(conn, "recv", ", \"data\": " + bytesToJsonString(bytes));
+}
+void Transcript::eof(int conn, bool reset) { write(conn, "eof", reset ? ", \"reset\": true" : ""); }
+void Transcript::close(int conn) { write(conn, "close", ""); }
+void Transcript::error(int conn, std::string_view message) {
+    write(conn, "error", ", \"data\": " + bytesToJsonString(message));
+}
+
+void Transcript::write(int conn, const char* event, const std::string& extra) {
+    if (!out_->rdbuf()) return;
+    double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    char head[96];
+    std::snprintf(head, sizeof head, "{\"conn\": %d, \"t\": %.6f, \"event\": \"%s\"", conn, seconds, event);
+    *out_ << head << extra << "}\n";
+    out_->flush();
+}
+
+}  // namespace mailwire::fake

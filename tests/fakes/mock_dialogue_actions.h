@@ -1,0 +1,14 @@
+#pragma once
+
+#include <gmock/gmock.h>
+
+#include "backend_dialogue.h"
+
+namespace mailwire::fake {
+
+class MockDialogueActions : public DialogueActions {
+  public:
+    MOCK_METHOD(void, send, (const std::string& bytes), (override));
+};
+
+}  // namespace mailwire::fake
