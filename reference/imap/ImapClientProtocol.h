@@ -29,7 +29,9 @@ class ImapClientProtocol : public mail::ClientProtocol {
     void resetAfterFailedLogin() override;
     std::string internalErrorReply() const override;
     std::string takeUnconsumedInput() override;
-    std::unique_ptr<mail::BackendLogin> makeBackendLogin(const mail::Credentials& effective) override;
+    size_t relayBufferSize() const override { return buffer_.size(); }
+    std::unique_ptr<mail::BackendLogin> makeBackendLogin(const mail::Credentials& effective,
+                                                         const mail::ClientContext& client) override;
 
     // TLS is not built yet. A `listen ... ssl` port, or a finished STARTTLS handshake, sets this: STARTTLS is
     // then refused and the normal capability line is shown.

@@ -2,6 +2,7 @@
 // client's bytes and carries out the steps it returns. It never touches a socket, a clock or auth_http.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -30,6 +31,16 @@ public:
     virtual const char* name() const = 0;  // Auth-Protocol value: "imap"
     virtual std::string greeting() = 0;
 
+    // SMTP only: the session resolves the client's host name before the greeting (spec 6.1) and sends
+    // it as Client-Host; then it waits greetingDelay(), answering a client that talks first with
+    // rejectedBeforeGreetingReply() (spec 6.2).
+    virtual bool wantsClientHost() const { return false; }
+    virtual std::chrono::milliseconds greetingDelay() const { return std::chrono::milliseconds(0); }
+    virtual std::string rejectedBeforeGreetingReply() const { return {}; }
+
+    // Size of the client-to-backend relay buffer (imap_client_buffer, smtp_client_buffer, 128 for POP3).
+    virtual size_t relayBufferSize() const = 0;
+
     // The client buffer, nginx-style: fixed capacity, appended at the end, emptied only when every byte is used.
     // Returns where to read into and how much room is left (0: full).
     virtual char* readSpace(size_t& room) = 0;
@@ -46,7 +57,8 @@ public:
     virtual std::string takeUnconsumedInput() = 0;
 
     // A fresh backend login sequence for the credentials auth_http settled on (after Auth-User/Auth-Pass).
-    virtual std::unique_ptr<BackendLogin> makeBackendLogin(const Credentials& effective) = 0;
+    virtual std::unique_ptr<BackendLogin> makeBackendLogin(const Credentials& effective,
+                                                           const ClientContext& client) = 0;
 };
 
 }  // namespace mailwire::mail

@@ -32,6 +32,7 @@ Session::Session(uint64_t id, SessionDeps deps, std::unique_ptr<core::Connection
 }
 
 Session::~Session() {
+    if (resolver_) resolver_->cancel();
     cancelTimer(timeoutTimer_);
     cancelTimer(proxyTimer_);
     cancelTimer(waitTimer_);
@@ -70,10 +71,65 @@ void Session::armPreAuthTimer() {
 }
 
 void Session::start() {
+    if (!protocol_->wantsClientHost()) {
+        sendGreeting();
+        return;
+    }
+    if (!deps_.makeResolver) {
+        onClientHostKnown("[UNAVAILABLE]");
+        return;
+    }
+    // The client is not read while its name is looked up.
+    phase_ = Phase::Resolving;
+    action_ = "in resolving client address";
+    client_->setReadInterest(false);
+    resolver_ = deps_.makeResolver();
+    resolver_->start(client_->peerIp(), [this](const std::string& host, const std::vector<std::string>& errors) {
+        for (const auto& line : errors) logError(line);
+        onClientHostKnown(host);
+    });
+}
+
+void Session::onClientHostKnown(const std::string& host) {
+    clientHost_ = host;
+    const auto delay = protocol_->greetingDelay();
+    if (delay.count() <= 0) {
+        sendGreeting();
+        return;
+    }
+    // smtp_greeting_delay: a client that talks before the greeting is rejected.
+    phase_ = Phase::GreetingDelay;
+    action_ = "in delay pipelining state";
+    armPreAuthTimer();
+    cancelTimer(waitTimer_);
+    waitTimer_ = deps_.timers.addTimer(delay, [this] {
+        waitTimer_ = 0;
+        sendGreeting();
+    });
+    client_->setReadInterest(true);
+}
+
+void Session::sendGreeting() {
+    phase_ = Phase::PreAuth;
     client_->write(protocol_->greeting());
     action_ = "in auth state";
     armPreAuthTimer();
     client_->setReadInterest(true);
+}
+
+void Session::rejectBeforeGreeting() {
+    std::string early(protocol_->relayBufferSize(), '\0');
+    const core::ReadResult result = client_->read(early.data(), early.size());
+    if (result.status == core::ReadResult::WouldBlock) return;
+    if (result.status != core::ReadResult::Data) {
+        finish();
+        return;
+    }
+    early.resize(result.bytes);
+    for (char& c : early)
+        if (c == '\r' || c == '\n') c = '_';
+    logInfo("client was rejected before greeting: \"" + early + "\"");
+    closeAfterWrite(protocol_->rejectedBeforeGreetingReply());
 }
 
 void Session::shutdown() { finish(); }
@@ -82,6 +138,9 @@ void Session::shutdown() { finish(); }
 
 void Session::onReadable() {
     switch (phase_) {
+        case Phase::GreetingDelay:
+            rejectBeforeGreeting();
+            return;
         case Phase::PreAuth: {
             size_t room = 0;
             char* space = protocol_->readSpace(room);
@@ -188,6 +247,10 @@ void Session::startAuth(const Credentials& credentials) {
     request.protocol = protocol_->name();
     request.loginAttempt = loginAttempt_;
     request.clientIp = client_->peerIp();
+    request.clientHost = clientHost_;
+    request.smtpHelo = credentials.smtpHelo;
+    request.smtpFrom = credentials.smtpFrom;
+    request.smtpTo = credentials.smtpTo;
     authRequestBytes_ = auth::buildAuthRequest(request, server_->authHttp, server_->authHttpHeaders);
     sendAuthRequest();
 }
@@ -247,7 +310,7 @@ void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
             if (outcome.reply.user) effective.login = *outcome.reply.user;
             if (outcome.reply.pass) effective.password = *outcome.reply.pass;
             login_ = effective.login;
-            backendLogin_ = protocol_->makeBackendLogin(effective);
+            backendLogin_ = protocol_->makeBackendLogin(effective, ClientContext{client_->peerIp(), clientHost_});
             connectBackend(decision.backendIp, decision.backendPort);
             return;
         }
@@ -373,7 +436,7 @@ void Session::armProxyTimer() {
 
 void Session::relayClientToBackend() {
     if (clientEof_ || !backend_) return;
-    std::string chunk(server_->imapClientBuffer, '\0');
+    std::string chunk(protocol_->relayBufferSize(), '\0');
     const core::ReadResult result = client_->read(chunk.data(), chunk.size());
     switch (result.status) {
         case core::ReadResult::WouldBlock:
@@ -453,6 +516,7 @@ void Session::finish() {
     cancelTimer(proxyTimer_);
     cancelTimer(waitTimer_);
     if (authClient_) authClient_->cancel();
+    if (resolver_) resolver_->cancel();
     if (backend_) {
         backend_->setHandler(nullptr);
         backend_->close();

@@ -15,6 +15,7 @@
 #include "core/Log.h"
 #include "core/Timers.h"
 #include "mail/ClientProtocol.h"
+#include "resolver/ClientHostResolver.h"
 
 namespace mailwire::mail {
 
@@ -24,6 +25,8 @@ struct SessionDeps {
     backend::BackendConnector& backends;
     std::function<std::unique_ptr<auth::AuthClient>()> makeAuthClient;
     std::function<void()> finished;  // the session is done; its owner may destroy it (not from inside this call)
+    // SMTP with `resolver` configured; empty when resolver is off (the host is then "[UNAVAILABLE]").
+    std::function<std::unique_ptr<resolver::ClientHostResolver>()> makeResolver = nullptr;
 };
 
 class Session : private core::ConnectionHandler {
@@ -38,11 +41,16 @@ public:
     void start();     // sends the greeting and arms `timeout`
     void shutdown();  // closes both sides at once (TERM, worker_shutdown_timeout)
 
-    enum class Phase { PreAuth, Auth, AuthWait, BackendLogin, Relay, Closing, Done };
+    enum class Phase { Resolving, GreetingDelay, PreAuth, Auth, AuthWait, BackendLogin, Relay, Closing, Done };
     Phase phase() const { return phase_; }
 
 private:
     class BackendSide;
+
+    // before the greeting (SMTP)
+    void onClientHostKnown(const std::string& host);
+    void sendGreeting();
+    void rejectBeforeGreeting();
 
     // client side
     void onReadable() override;
@@ -86,6 +94,9 @@ private:
 
     Phase phase_ = Phase::PreAuth;
     std::string action_ = "sending client greeting line";  // the log's "while ..." part
+
+    std::unique_ptr<resolver::ClientHostResolver> resolver_;
+    std::string clientHost_;  // SMTP: Client-Host and XCLIENT NAME=
 
     Credentials credentials_;
     int loginAttempt_ = 0;

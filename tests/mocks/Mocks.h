@@ -40,7 +40,9 @@ public:
     MOCK_METHOD(void, resetAfterFailedLogin, (), (override));
     MOCK_METHOD(std::string, internalErrorReply, (), (const, override));
     MOCK_METHOD(std::string, takeUnconsumedInput, (), (override));
-    MOCK_METHOD(std::unique_ptr<mail::BackendLogin>, makeBackendLogin, (const mail::Credentials&), (override));
+    MOCK_METHOD(size_t, relayBufferSize, (), (const, override));
+    MOCK_METHOD(std::unique_ptr<mail::BackendLogin>, makeBackendLogin,
+                (const mail::Credentials&, const mail::ClientContext&), (override));
 };
 
 class MockBackendLogin : public mail::BackendLogin {

@@ -160,8 +160,11 @@ TEST(ImapBackendLogin, LoggedTextStopsAtNulWithoutPassErrorMessage) {
 TEST(ImapBackendLogin, FromTheClientProtocolUsesTheLoginTag) {
     testing::ImapDriver imap;
     imap.feed("d1 LOGIN client pw\r\n");
-    mail::Credentials effective{"plain", "good", "secret", ""};
-    std::unique_ptr<mail::BackendLogin> login = imap.protocol.makeBackendLogin(effective);
+    mail::Credentials effective;
+    effective.method = "plain";
+    effective.login = "good";
+    effective.password = "secret";
+    std::unique_ptr<mail::BackendLogin> login = imap.protocol.makeBackendLogin(effective, {"127.0.0.1", ""});
     EXPECT_EQ(login->onReply("* OK\r\n").toBackend, "d1 LOGIN {4}\r\n");
     EXPECT_EQ(login->onReply("+ \r\n").toBackend, "good {6}\r\n");
     EXPECT_EQ(login->onReply("+ \r\n").toBackend, "secret\r\n");
@@ -173,7 +176,11 @@ TEST(ImapBackendLogin, PassErrorMessageComesFromTheServerConfig) {
     server.proxyPassErrorMessage = true;
     testing::ImapDriver imap(server);
     imap.feed("a AUTHENTICATE PLAIN AHUAcA==\r\n");
-    std::unique_ptr<mail::BackendLogin> login = imap.protocol.makeBackendLogin({"plain", "u", "p", ""});
+    mail::Credentials effective;
+    effective.method = "plain";
+    effective.login = "u";
+    effective.password = "p";
+    std::unique_ptr<mail::BackendLogin> login = imap.protocol.makeBackendLogin(effective, {"127.0.0.1", ""});
     BackendStep step = login->onReply("* BYE\r\n");
     EXPECT_EQ(step.kind, BackendStep::Failed);
     EXPECT_EQ(step.toClient, "* BYE\r\n");
