@@ -17,7 +17,8 @@ config::ServerConfig server(unsigned auth,
 }
 
 TEST(ImapCapabilities, Defaults) {
-    ImapCapabilities caps{config::ServerConfig{}};
+    const config::ServerConfig server;
+    ImapCapabilities caps{server};
     EXPECT_EQ(caps.normal(), "* CAPABILITY IMAP4 IMAP4rev1 UIDPLUS AUTH=PLAIN\r\n");
     EXPECT_EQ(caps.withStartTls(), "* CAPABILITY IMAP4 IMAP4rev1 UIDPLUS AUTH=PLAIN STARTTLS\r\n");
     EXPECT_EQ(caps.startTlsOnly(), "* CAPABILITY IMAP4 IMAP4rev1 UIDPLUS STARTTLS LOGINDISABLED\r\n");
