@@ -5,14 +5,14 @@
 #include <stdexcept>
 
 #include "imap/ImapClientProtocol.h"
+#include "sasl/Salt.h"
 
 namespace mailwire::mail {
 
 std::string makeSalt(const std::string& serverName) {
     static std::mt19937 generator{std::random_device{}()};
-    std::uniform_int_distribution<long> random(0, 2147483647L);
-    return "<" + std::to_string(random(generator)) + "." + std::to_string(std::time(nullptr)) + "@" + serverName +
-           ">";
+    std::uniform_int_distribution<unsigned long> random(0, 2147483647UL);  // the range of random()
+    return sasl::formatSalt(random(generator), static_cast<int64_t>(std::time(nullptr)), serverName);
 }
 
 std::unique_ptr<ClientProtocol> makeClientProtocol(const config::ServerConfig& server) {
