@@ -72,24 +72,7 @@ void MasterProcess::onSignal(const signalfd_siginfo& info) {
         reapChildren();
         return;
     }
-    const char* action = "";
-    switch (signo) {
-        case SIGTERM:
-        case SIGINT:
-            action = ", exiting";
-            break;
-        case SIGQUIT:
-            action = ", shutting down";
-            break;
-        case SIGHUP:
-            action = ", reconfiguring";
-            break;
-        case SIGUSR1:
-            action = ", reopening logs";
-            break;
-    }
-    mainLog_.write(core::LogLevel::Notice, "signal " + std::to_string(signo) + " (" + signalName(signo) +
-                                               ") received from " + std::to_string(info.ssi_pid) + action);
+    mainLog_.write(core::LogLevel::Notice, signalReceivedNotice(info));
     switch (signo) {
         case SIGTERM:
         case SIGINT:

@@ -21,6 +21,28 @@ void blockProxySignals() {
     ::signal(SIGPIPE, SIG_IGN);
 }
 
+std::string signalReceivedNotice(const signalfd_siginfo& info) {
+    const int signo = static_cast<int>(info.ssi_signo);
+    const char* action = "";
+    switch (signo) {
+        case SIGTERM:
+        case SIGINT:
+            action = ", exiting";
+            break;
+        case SIGQUIT:
+            action = ", shutting down";
+            break;
+        case SIGHUP:
+            action = ", reconfiguring";
+            break;
+        case SIGUSR1:
+            action = ", reopening logs";
+            break;
+    }
+    return "signal " + std::to_string(signo) + " (" + signalName(signo) + ") received from " +
+           std::to_string(info.ssi_pid) + action;
+}
+
 std::string signalName(int signo) {
     switch (signo) {
         case SIGTERM:

@@ -18,6 +18,9 @@ void blockProxySignals();
 // "SIGTERM" for SIGTERM: the name nginx prints in "signal 15 (SIGTERM) received from ...".
 std::string signalName(int signo);
 
+// nginx's notice for a received signal: "signal 15 (SIGTERM) received from 1234, exiting".
+std::string signalReceivedNotice(const signalfd_siginfo& info);
+
 class SignalEvents {
   public:
     using Handler = std::function<void(const signalfd_siginfo& info)>;

@@ -32,25 +32,7 @@ void WorkerProcess::onSignal(const signalfd_siginfo& info) {
     const int signo = static_cast<int>(info.ssi_signo);
     if (single()) {
         // The single process reports signals the way nginx's master does.
-        const char* action = "";
-        switch (signo) {
-            case SIGTERM:
-            case SIGINT:
-                action = ", exiting";
-                break;
-            case SIGQUIT:
-                action = ", shutting down";
-                break;
-            case SIGHUP:
-                action = ", reconfiguring";
-                break;
-            case SIGUSR1:
-                action = ", reopening logs";
-                break;
-        }
-        mainLog_.write(core::LogLevel::Notice, "signal " + std::to_string(signo) + " (" + signalName(signo) +
-                                                   ") received from " + std::to_string(info.ssi_pid) +
-                                                   action);
+        mainLog_.write(core::LogLevel::Notice, signalReceivedNotice(info));
     }
     switch (signo) {
         case SIGTERM:
