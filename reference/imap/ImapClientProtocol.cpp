@@ -19,17 +19,18 @@ ImapClientProtocol::ImapClientProtocol(const config::ServerConfig& server,
       proxyPassErrorMessage_(server.proxyPassErrorMessage),
       makeSalt_(std::move(makeSalt)),
       capabilities_(server),
-      buffer_(server.imapClientBuffer) {}
+      bufferSize_(server.imapClientBuffer) {}
 
 std::string ImapClientProtocol::greeting() { return replies::kGreeting; }
 
 char* ImapClientProtocol::readSpace(size_t& room) {
     awaitingRead_ = false;
-    room = buffer_.size() - last_;
+    if (buffer_.empty()) buffer_.resize(bufferSize_);  // like nginx, only once the client sends something
+    room = bufferSize_ - last_;
     return buffer_.data() + last_;
 }
 
-void ImapClientProtocol::commitRead(size_t bytes) { last_ = std::min(last_ + bytes, buffer_.size()); }
+void ImapClientProtocol::commitRead(size_t bytes) { last_ = std::min(last_ + bytes, bufferSize_); }
 
 std::string ImapClientProtocol::currentTag() const {
     return parser_.tag().empty() ? std::string(replies::kNoTag) : parser_.tag();
@@ -54,7 +55,7 @@ ClientStep ImapClientProtocol::step() {
     Outcome outcome;
     switch (event.kind) {
         case ImapParseEvent::NeedMore:
-            if (last_ < buffer_.size()) return step;
+            if (last_ < bufferSize_) return step;
             // Full buffer, unfinished command: reply and close; this is not counted as an error.
             outcome = invalid("client sent too long command \"" + std::string(buffer_.data(), last_) + "\"");
             quit_ = true;

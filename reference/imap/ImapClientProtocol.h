@@ -29,7 +29,7 @@ class ImapClientProtocol : public mail::ClientProtocol {
     void resetAfterFailedLogin() override;
     std::string internalErrorReply() const override;
     std::string takeUnconsumedInput() override;
-    size_t relayBufferSize() const override { return buffer_.size(); }
+    size_t relayBufferSize() const override { return bufferSize_; }
     std::unique_ptr<mail::BackendLogin> makeBackendLogin(const mail::Credentials& effective,
                                                          const mail::ClientContext& client) override;
 
@@ -79,7 +79,8 @@ class ImapClientProtocol : public mail::ClientProtocol {
     ImapCapabilities capabilities_;
     ImapParser parser_;
 
-    std::vector<char> buffer_;
+    size_t bufferSize_;
+    std::vector<char> buffer_;  // allocated at the first read: an idle session costs no buffer
     size_t pos_ = 0;
     size_t last_ = 0;
 
