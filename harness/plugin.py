@@ -59,10 +59,12 @@ def _settings(config):
 
 
 def _named_on_command_line(file_path, config):
+    """The file, or a folder holding it, was given as an argument (a user's own scenario folder)."""
     base = Path(config.invocation_params.dir)
+    target = file_path.resolve()
     for arg in config.args:
-        candidate = Path(arg.split("::", 1)[0])
-        if (base / candidate).resolve() == file_path.resolve():
+        candidate = (base / Path(arg.split("::", 1)[0])).resolve()
+        if candidate == target or (candidate.is_dir() and candidate in target.parents):
             return True
     return False
 
