@@ -1,0 +1,342 @@
+#include "pop3/Pop3ClientProtocol.h"
+
+#include <algorithm>
+
+#include "pop3/Pop3BackendLogin.h"
+#include "pop3/Pop3Replies.h"
+#include "sasl/Salt.h"
+#include "sasl/SaslPayloads.h"
+
+namespace mailwire::pop3 {
+
+using mail::ClientStep;
+
+Pop3ClientProtocol::Pop3ClientProtocol(const config::ServerConfig& server,
+                                       std::function<std::string()> makeSalt)
+    : maxErrors_(server.maxErrors),
+      authMethods_(effectivePop3AuthMethods(server.pop3Auth)),
+      starttls_(server.starttls),
+      proxyPassErrorMessage_(server.proxyPassErrorMessage),
+      capabilities_(server),
+      buffer_(kClientBufferSize) {
+    if ((authMethods_ & (config::kAuthApop | config::kAuthCramMd5)) && makeSalt) salt_ = makeSalt();
+}
+
+std::string Pop3ClientProtocol::greeting() {
+    if (salt_.empty()) return replies::kGreeting;
+    return replies::kGreetingBeforeSalt + salt_ + "\r\n";
+}
+
+char* Pop3ClientProtocol::readSpace(size_t& room) {
+    awaitingRead_ = false;
+    room = buffer_.size() - last_;
+    return buffer_.data() + last_;
+}
+
+void Pop3ClientProtocol::commitRead(size_t bytes) { last_ = std::min(last_ + bytes, buffer_.size()); }
+
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::invalid(std::string infoLog) {
+    Outcome outcome;
+    outcome.result = Outcome::Invalid;
+    outcome.infoLog = std::move(infoLog);
+    return outcome;
+}
+
+bool Pop3ClientProtocol::inSaslExchange() const {
+    return mailState_ != MailState::Start && mailState_ != MailState::User;
+}
+
+ClientStep Pop3ClientProtocol::step() {
+    ClientStep step;
+    if (quit_) {
+        step.kind = ClientStep::Close;  // the session should have closed already
+        return step;
+    }
+    if (awaitingRead_) return step;
+
+    const Pop3ParseEvent event = parser_.parse(buffer_.data(), pos_, last_);
+    Outcome outcome;
+    switch (event.kind) {
+        case Pop3ParseEvent::NeedMore:
+            if (last_ < buffer_.size()) return step;
+            // Full buffer, unfinished command (the buffer is never compacted, so pipelined commands can
+            // fill it): reply and close; this is not counted as an error.
+            outcome = invalid("client sent too long command \"" + std::string(buffer_.data(), last_) + "\"");
+            quit_ = true;
+            break;
+        case Pop3ParseEvent::Invalid:
+            outcome = invalid();
+            if (++errors_ >= maxErrors_) {
+                outcome.infoLog = "client sent too many invalid commands";
+                quit_ = true;
+            }
+            break;
+        case Pop3ParseEvent::Command:
+            outcome = handleCommand();
+            break;
+    }
+    step.infoLog = outcome.infoLog;
+
+    if (outcome.result == Outcome::Authenticate) {
+        // Unread pipelined bytes stay in the buffer: they go to the backend once it has logged us in.
+        if (pos_ == last_) pos_ = last_ = 0;
+        parser_.resetToStart();
+        step.kind = ClientStep::Authenticate;
+        step.credentials = std::move(outcome.credentials);
+        return step;
+    }
+
+    if (outcome.result == Outcome::Invalid) {
+        // Any invalid command, parsed or refused, sends the client back to START (quirk 10).
+        outcome.out = replies::kInvalidCommand;
+        mailState_ = MailState::Start;
+        login_.clear();
+    }
+    step.output = outcome.out;
+
+    if (inSaslExchange()) {
+        parser_.expectContinuation();  // the next line is a SASL response, not a command
+    } else {
+        parser_.resetToStart();
+    }
+    if (pos_ == last_) pos_ = last_ = 0;
+
+    step.kind = quit_ ? ClientStep::Close : ClientStep::Reply;
+    awaitingRead_ = pos_ == last_;
+    return step;
+}
+
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleCommand() {
+    switch (mailState_) {
+        case MailState::Start:
+            return handleStartCommand();
+        case MailState::User:
+            return handleUserCommand();
+        default:
+            return handleContinuation();
+    }
+}
+
+bool Pop3ClientProtocol::loginBlockedByStartTlsOnly() const {
+    return starttls_ == config::StartTls::Only && !tlsActive_;
+}
+
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleStartCommand() {
+    const std::vector<std::string>& args = parser_.arguments();
+    Outcome outcome;
+
+    switch (parser_.command()) {
+        case Pop3Command::User:
+            if (loginBlockedByStartTlsOnly() || args.size() != 1) return invalid();
+            login_ = args[0];
+            mailState_ = MailState::User;
+            return outcome;
+
+        case Pop3Command::Capa:
+            outcome.out = capabilities_.capa(tlsActive_, true);
+            return outcome;
+
+        case Pop3Command::Apop:
+            if (loginBlockedByStartTlsOnly() || args.size() != 2) return invalid();
+            if (!(authMethods_ & config::kAuthApop)) return invalid();
+            // The digest is not checked here: auth_http gets it with the salt.
+            return authenticateWith("apop", args[0], args[1], salt_);
+
+        case Pop3Command::Auth:
+            return handleAuth();
+
+        case Pop3Command::Quit:
+            quit_ = true;
+            return outcome;
+
+        case Pop3Command::Noop:
+            return outcome;
+
+        case Pop3Command::Stls:
+            if (tlsActive_ || starttls_ == config::StartTls::Off) return invalid();
+            // Bytes after STLS are thrown away: they could be injected commands.
+            pos_ = last_ = 0;
+            startTlsRequested_ = true;
+            return outcome;
+
+        case Pop3Command::Pass:
+        case Pop3Command::None:
+            break;
+    }
+    return invalid();
+}
+
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleUserCommand() {
+    const std::vector<std::string>& args = parser_.arguments();
+    Outcome outcome;
+
+    switch (parser_.command()) {
+        case Pop3Command::Pass:
+            if (args.size() != 1) return invalid();
+            return authenticateWith("plain", login_, args[0], std::string());
+
+        case Pop3Command::Capa:
+            outcome.out = capabilities_.capa(tlsActive_, false);  // never STLS here (quirk 10)
+            return outcome;
+
+        case Pop3Command::Quit:
+            quit_ = true;
+            return outcome;
+
+        case Pop3Command::Noop:
+            return outcome;
+
+        default:
+            break;
+    }
+    return invalid();
+}
+
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::prompt(MailState next, std::string out) {
+    mailState_ = next;
+    Outcome outcome;
+    outcome.out = std::move(out);
+    return outcome;
+}
+
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleAuth() {
+    if (loginBlockedByStartTlsOnly()) return invalid();
+    const std::vector<std::string>& args = parser_.arguments();
+    if (args.empty()) {
+        Outcome outcome;
+        outcome.out = capabilities_.methods();
+        return outcome;
+    }
+
+    switch (sasl::parseMechanism(args[0])) {
+        case sasl::SaslMechanism::Login:
+            // Accepted whether or not pop3_auth enables it, as in nginx.
+            if (args.size() == 1) return prompt(MailState::AuthLoginUsername, replies::kUsernamePrompt);
+            if (args.size() == 2) {
+                sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(args[1]);
+                if (!user.ok) return invalid(user.infoLog);
+                login_ = std::move(user.login);
+                return prompt(MailState::AuthLoginPassword, replies::kPasswordPrompt);
+            }
+            return invalid();
+
+        case sasl::SaslMechanism::Plain:
+            // Accepted whether or not pop3_auth enables it, as in nginx.
+            if (args.size() == 1) return prompt(MailState::AuthPlain, replies::kPlainPrompt);
+            if (args.size() == 2) {
+                sasl::SaslOutcome plain = sasl::decodeAuthPlain(args[1]);
+                if (!plain.ok) return invalid(plain.infoLog);
+                return authenticateWith("plain", std::move(plain.login), std::move(plain.password),
+                                        std::string());
+            }
+            return invalid();
+
+        case sasl::SaslMechanism::CramMd5:
+            if (args.size() != 1) return invalid();  // no initial response allowed
+            if (!(authMethods_ & config::kAuthCramMd5)) return invalid();
+            return prompt(MailState::AuthCramMd5, sasl::cramMd5Challenge(replies::kChallengePrefix, salt_));
+
+        case sasl::SaslMechanism::External:
+            if (args.size() == 1) {
+                if (!(authMethods_ & config::kAuthExternal)) return invalid();
+                return prompt(MailState::AuthExternal, replies::kUsernamePrompt);
+            }
+            if (args.size() == 2) {
+                // nginx decodes an initial response before it looks at pop3_auth, so this form is accepted
+                // even with EXTERNAL disabled (auth_http still decides).
+                sasl::SaslOutcome external = sasl::decodeAuthExternal(args[1]);
+                if (!external.ok) return invalid(external.infoLog);
+                return authenticateWith("external", std::move(external.login), std::string(), std::string());
+            }
+            return invalid();
+
+        case sasl::SaslMechanism::Unknown:
+            break;
+    }
+    return invalid();
+}
+
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleContinuation() {
+    // A continuation line split at spaces: only its first part counts.
+    const std::vector<std::string>& args = parser_.arguments();
+    const std::string response = args.empty() ? std::string() : args[0];
+
+    switch (mailState_) {
+        case MailState::AuthLoginUsername: {
+            sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(response);
+            if (!user.ok) return invalid(user.infoLog);
+            login_ = std::move(user.login);
+            return prompt(MailState::AuthLoginPassword, replies::kPasswordPrompt);
+        }
+        case MailState::AuthLoginPassword: {
+            sasl::SaslOutcome password = sasl::decodeAuthLoginPassword(response);
+            if (!password.ok) return invalid(password.infoLog);
+            return authenticateWith("plain", login_, std::move(password.password), std::string());
+        }
+        case MailState::AuthPlain: {
+            sasl::SaslOutcome plain = sasl::decodeAuthPlain(response);
+            if (!plain.ok) return invalid(plain.infoLog);
+            return authenticateWith("plain", std::move(plain.login), std::move(plain.password),
+                                    std::string());
+        }
+        case MailState::AuthCramMd5: {
+            sasl::SaslOutcome cram = sasl::decodeAuthCramMd5(response);
+            if (!cram.ok) return invalid(cram.infoLog);
+            return authenticateWith("cram-md5", std::move(cram.login), std::move(cram.password), salt_);
+        }
+        case MailState::AuthExternal: {
+            sasl::SaslOutcome external = sasl::decodeAuthExternal(response);
+            if (!external.ok) return invalid(external.infoLog);
+            return authenticateWith("external", std::move(external.login), std::string(), std::string());
+        }
+        case MailState::Start:
+        case MailState::User:
+            break;
+    }
+    return invalid();
+}
+
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::authenticateWith(const char* method, std::string login,
+                                                                 std::string password, std::string salt) {
+    Outcome outcome;
+    outcome.result = Outcome::Authenticate;
+    outcome.credentials.method = method;
+    outcome.credentials.login = std::move(login);
+    outcome.credentials.password = std::move(password);
+    outcome.credentials.salt = std::move(salt);
+    mailState_ = MailState::Start;
+    login_.clear();
+    return outcome;
+}
+
+std::string Pop3ClientProtocol::loginFailedReply(const std::string& text, const std::string& /*errorCode*/) {
+    return replies::kErrorPrefix + text + "\r\n";
+}
+
+void Pop3ClientProtocol::resetAfterFailedLogin() {
+    // Back to START: a client that used USER/PASS must send USER again.
+    mailState_ = MailState::Start;
+    login_.clear();
+    parser_.resetToStart();
+}
+
+std::string Pop3ClientProtocol::internalErrorReply() const { return replies::kInternalError; }
+
+std::string Pop3ClientProtocol::takeUnconsumedInput() {
+    std::string rest(buffer_.data() + pos_, last_ - pos_);
+    pos_ = last_ = 0;
+    return rest;
+}
+
+std::unique_ptr<mail::BackendLogin> Pop3ClientProtocol::makeBackendLogin(
+    const mail::Credentials& effective, const mail::ClientContext& /*client*/) {
+    return std::make_unique<Pop3BackendLogin>(effective.login, effective.password, proxyPassErrorMessage_);
+}
+
+bool Pop3ClientProtocol::takeStartTlsRequest() {
+    const bool requested = startTlsRequested_;
+    startTlsRequested_ = false;
+    return requested;
+}
+
+}  // namespace mailwire::pop3
