@@ -1,0 +1,406 @@
+#include "smtp/SmtpClientProtocol.h"
+
+#include <algorithm>
+
+#include "sasl/Salt.h"
+#include "sasl/SaslPayloads.h"
+#include "smtp/SmtpBackendLogin.h"
+#include "smtp/SmtpReplies.h"
+
+namespace mailwire::smtp {
+
+using mail::ClientStep;
+
+SmtpClientProtocol::SmtpClientProtocol(const config::ServerConfig& server,
+                                       std::function<std::string()> makeSalt)
+    : maxErrors_(server.maxErrors),
+      authMethods_(server.smtpAuth),
+      starttls_(server.starttls),
+      greetingDelay_(server.smtpGreetingDelay),
+      serverName_(server.serverName),
+      xclient_(server.xclient),
+      proxySmtpAuth_(server.proxySmtpAuth),
+      proxyPassErrorMessage_(server.proxyPassErrorMessage),
+      makeSalt_(std::move(makeSalt)),
+      capabilities_(server),
+      buffer_(std::max<size_t>(server.smtpClientBuffer, 1)) {}
+
+std::string SmtpClientProtocol::greeting() { return "220 " + serverName_ + " ESMTP ready\r\n"; }
+
+std::string SmtpClientProtocol::rejectedBeforeGreetingReply() const { return replies::kPipelining; }
+
+char* SmtpClientProtocol::readSpace(size_t& room) {
+    awaitingRead_ = false;
+    room = buffer_.size() - last_;
+    return buffer_.data() + last_;
+}
+
+void SmtpClientProtocol::commitRead(size_t bytes) { last_ = std::min(last_ + bytes, buffer_.size()); }
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::reply(const char* text) {
+    Outcome outcome;
+    outcome.out = text;
+    return outcome;
+}
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::invalid(std::string infoLog) {
+    Outcome outcome;
+    outcome.result = Outcome::Invalid;
+    outcome.infoLog = std::move(infoLog);
+    return outcome;
+}
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::prompt(const char* text, MailState next) {
+    mailState_ = next;
+    Outcome outcome;
+    outcome.result = Outcome::Continue;
+    outcome.out = text;
+    return outcome;
+}
+
+ClientStep SmtpClientProtocol::step() {
+    ClientStep step;
+    if (quit_) {
+        step.kind = ClientStep::Close;  // the session should have closed already
+        return step;
+    }
+    if (awaitingRead_) return step;
+
+    const SmtpParseEvent event = parser_.parse(buffer_.data(), pos_, last_);
+    Outcome outcome;
+    switch (event.kind) {
+        case SmtpParseEvent::NeedMore:
+            if (last_ < buffer_.size()) return step;
+            // Full buffer, unfinished command: reply and close; this is not counted as an error.
+            outcome = invalid("client sent too long command \"" + std::string(buffer_.data(), last_) + "\"");
+            quit_ = true;
+            break;
+        case SmtpParseEvent::Invalid:
+            outcome = invalid();
+            if (++errors_ >= maxErrors_) {
+                outcome.infoLog = "client sent too many invalid commands";
+                quit_ = true;
+            }
+            break;
+        case SmtpParseEvent::Command:
+            outcome = mailState_ == MailState::Start ? handleStartCommand() : handleContinuation();
+            break;
+    }
+    step.infoLog = outcome.infoLog;
+
+    if (outcome.result == Outcome::Authenticate) {
+        // Unread pipelined bytes stay in the buffer: they go to the backend after a successful login.
+        if (pos_ == last_) pos_ = last_ = 0;
+        parser_.resetToStart();
+        step.kind = ClientStep::Authenticate;
+        step.credentials = credentialsFor(outcome.method);
+        return step;
+    }
+
+    if (outcome.result == Outcome::Invalid) {
+        outcome.out = replies::kInvalidCommand;
+        mailState_ = MailState::Start;
+    }
+    step.output = outcome.out;
+
+    if (pos_ == last_) pos_ = last_ = 0;
+    // After an AUTH step that prompts, the next line is a raw SASL argument (nginx stays in its argument
+    // state).
+    if (mailState_ != MailState::Start) {
+        parser_.startArgumentLine(pos_);
+    } else {
+        parser_.resetToStart();
+    }
+
+    step.kind = quit_ ? ClientStep::Close : ClientStep::Reply;
+    awaitingRead_ = pos_ == last_;
+    return step;
+}
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::handleStartCommand() {
+    switch (parser_.command()) {
+        case SmtpCommand::Helo:
+            return handleHelo(false);
+        case SmtpCommand::Ehlo:
+            return handleHelo(true);
+        case SmtpCommand::Auth:
+            return handleAuth();
+        case SmtpCommand::Quit:
+            quit_ = true;
+            return reply(replies::kBye);
+        case SmtpCommand::Mail:
+            return handleMail();
+        case SmtpCommand::Rcpt:
+            return handleRcpt();
+        case SmtpCommand::Rset:
+            mailFrom_.clear();
+            rcptTo_.clear();
+            return reply(replies::kOk);
+        case SmtpCommand::Noop:
+            return reply(replies::kOk);
+        case SmtpCommand::StartTls:
+            return handleStartTls();
+        case SmtpCommand::Vrfy:
+        case SmtpCommand::Expn:
+        case SmtpCommand::Help:
+        case SmtpCommand::None:
+            break;
+    }
+    return invalid();  // a handler reject: not counted
+}
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::handleHelo(bool ehlo) {
+    const std::vector<std::string>& args = parser_.arguments();
+    if (args.size() != 1) return reply(replies::kInvalidArgument);
+    helo_ = args[0];
+    mailFrom_.clear();
+    rcptTo_.clear();
+    if (!ehlo) {
+        Outcome outcome;
+        outcome.out = capabilities_.helo();
+        return outcome;
+    }
+    esmtp_ = true;
+    Outcome outcome;
+    outcome.out = capabilities_.ehlo(tlsActive_);
+    return outcome;
+}
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::handleAuth() {
+    if (starttls_ == config::StartTls::Only && !tlsActive_) return invalid();
+    const std::vector<std::string>& args = parser_.arguments();
+    if (args.empty()) return reply(replies::kInvalidArgument);
+
+    Outcome done;
+    done.result = Outcome::Authenticate;
+
+    switch (sasl::parseMechanism(args[0])) {
+        case sasl::SaslMechanism::Login:
+            // Accepted whether or not smtp_auth lists it, as in nginx.
+            if (args.size() == 1) return prompt(replies::kUsernamePrompt, MailState::AuthLoginUsername);
+            if (args.size() == 2) {
+                sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(args[1]);
+                if (!user.ok) return invalid(user.infoLog);
+                login_ = std::move(user.login);
+                return prompt(replies::kPasswordPrompt, MailState::AuthLoginPassword);
+            }
+            return invalid();
+
+        case sasl::SaslMechanism::Plain:
+            // Accepted whether or not smtp_auth lists it, as in nginx.
+            if (args.size() == 1) return prompt(replies::kPlainPrompt, MailState::AuthPlain);
+            if (args.size() == 2) {
+                sasl::SaslOutcome plain = sasl::decodeAuthPlain(args[1]);
+                if (!plain.ok) return invalid(plain.infoLog);
+                login_ = std::move(plain.login);
+                password_ = std::move(plain.password);
+                passwordSet_ = true;
+                done.method = "plain";
+                return done;
+            }
+            return invalid();
+
+        case sasl::SaslMechanism::CramMd5: {
+            if (args.size() != 1) return invalid();  // no initial response allowed
+            if (!(authMethods_ & config::kAuthCramMd5)) return invalid();
+            Outcome challenge = prompt("", MailState::AuthCramMd5);
+            challenge.out = sasl::cramMd5Challenge(replies::kChallengePrefix, salt());
+            return challenge;
+        }
+
+        case sasl::SaslMechanism::External:
+            if (args.size() == 1) {
+                if (!(authMethods_ & config::kAuthExternal)) return invalid();
+                return prompt(replies::kUsernamePrompt, MailState::AuthExternal);
+            }
+            if (args.size() == 2) {
+                // nginx decodes an initial response before it looks at smtp_auth.
+                sasl::SaslOutcome external = sasl::decodeAuthExternal(args[1]);
+                if (!external.ok) return invalid(external.infoLog);
+                login_ = std::move(external.login);
+                done.method = "external";
+                return done;
+            }
+            return invalid();
+
+        case sasl::SaslMechanism::Unknown:
+            break;
+    }
+    return invalid();
+}
+
+std::string SmtpClientProtocol::bufferForLog() const {
+    std::string text(buffer_.data(), last_);
+    for (char& c : text)
+        if (c == '\r' || c == '\n') c = '_';
+    return text;
+}
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::handleMail() {
+    if (!(authMethods_ & config::kAuthNone)) {
+        Outcome outcome = reply(replies::kAuthRequired);
+        outcome.infoLog = "client was rejected: \"" + bufferForLog() + "\"";
+        return outcome;
+    }
+    if (!mailFrom_.empty()) return reply(replies::kBadSequence);
+    if (parser_.arguments().empty()) return reply(replies::kInvalidArgument);
+    mailFrom_ = parser_.lineAsTyped();
+    // nginx >= 1.29.1: credentials of an earlier AUTH attempt do not leak into the relay request.
+    login_.clear();
+    password_.clear();
+    passwordSet_ = false;
+    return reply(replies::kOk);
+}
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::handleRcpt() {
+    if (mailFrom_.empty()) return reply(replies::kBadSequence);
+    if (parser_.arguments().empty()) return reply(replies::kInvalidArgument);
+    rcptTo_ = parser_.lineAsTyped();
+    Outcome outcome;
+    outcome.result = Outcome::Authenticate;
+    outcome.method = "none";
+    return outcome;
+}
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::handleStartTls() {
+    if (tlsActive_ || starttls_ == config::StartTls::Off) return invalid();
+    // RFC 3207: forget what the client said before TLS (but not the ESMTP flag), and the bytes after
+    // STARTTLS.
+    helo_.clear();
+    mailFrom_.clear();
+    rcptTo_.clear();
+    pos_ = last_ = 0;
+    startTlsRequested_ = true;
+    return reply(replies::kStartTls);
+}
+
+SmtpClientProtocol::Outcome SmtpClientProtocol::handleContinuation() {
+    const std::vector<std::string>& args = parser_.arguments();
+    const std::string response = args.empty() ? std::string() : args[0];
+    Outcome done;
+    done.result = Outcome::Authenticate;
+
+    switch (mailState_) {
+        case MailState::AuthLoginUsername: {
+            sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(response);
+            if (!user.ok) return invalid(user.infoLog);
+            login_ = std::move(user.login);
+            return prompt(replies::kPasswordPrompt, MailState::AuthLoginPassword);
+        }
+        case MailState::AuthLoginPassword: {
+            sasl::SaslOutcome password = sasl::decodeAuthLoginPassword(response);
+            if (!password.ok) return invalid(password.infoLog);
+            password_ = std::move(password.password);
+            passwordSet_ = true;
+            done.method = "plain";
+            return done;
+        }
+        case MailState::AuthPlain: {
+            sasl::SaslOutcome plain = sasl::decodeAuthPlain(response);
+            if (!plain.ok) return invalid(plain.infoLog);
+            login_ = std::move(plain.login);
+            password_ = std::move(plain.password);
+            passwordSet_ = true;
+            done.method = "plain";
+            return done;
+        }
+        case MailState::AuthCramMd5: {
+            sasl::SaslOutcome cram = sasl::decodeAuthCramMd5(response);
+            if (!cram.ok) return invalid(cram.infoLog);
+            login_ = std::move(cram.login);
+            password_ = std::move(cram.password);
+            passwordSet_ = true;
+            done.method = "cram-md5";
+            return done;
+        }
+        case MailState::AuthExternal: {
+            sasl::SaslOutcome external = sasl::decodeAuthExternal(response);
+            if (!external.ok) return invalid(external.infoLog);
+            login_ = std::move(external.login);
+            done.method = "external";
+            return done;
+        }
+        case MailState::Start:
+            break;
+    }
+    return invalid();
+}
+
+mail::Credentials SmtpClientProtocol::credentialsFor(const std::string& method) {
+    mail::Credentials credentials;
+    credentials.method = method;
+    credentials.login = login_;
+    credentials.password = passwordSet_ ? password_ : std::string();
+    if (credentials.method == "cram-md5") {
+        credentials.salt = salt();
+        // nginx >= 1.29.7 forgets the digest once it is sent: it is no password for the backend.
+        password_.clear();
+        passwordSet_ = false;
+    }
+    if (credentials.method == "none") {
+        credentials.smtpHelo = helo_;
+        credentials.smtpFrom = mailFrom_;
+        credentials.smtpTo = rcptTo_;
+    }
+    lastCredentials_ = credentials;
+    mailState_ = MailState::Start;
+    return credentials;
+}
+
+const std::string& SmtpClientProtocol::salt() {
+    if (!saltMade_) {
+        salt_ = makeSalt_ ? makeSalt_() : std::string();
+        saltMade_ = true;
+    }
+    return salt_;
+}
+
+std::string SmtpClientProtocol::loginFailedReply(const std::string& text, const std::string& errorCode) {
+    return (errorCode.empty() ? std::string(replies::kDefaultErrorCode) : errorCode) + " " + text + "\r\n";
+}
+
+void SmtpClientProtocol::resetAfterFailedLogin() {
+    mailState_ = MailState::Start;
+    parser_.resetToStart();
+}
+
+std::string SmtpClientProtocol::internalErrorReply() const { return replies::kInternalError; }
+
+std::string SmtpClientProtocol::takeUnconsumedInput() {
+    std::string rest(buffer_.data() + pos_, last_ - pos_);
+    pos_ = last_ = 0;
+    return rest;
+}
+
+std::unique_ptr<mail::BackendLogin> SmtpClientProtocol::makeBackendLogin(const mail::Credentials& effective,
+                                                                         const mail::ClientContext& client) {
+    SmtpBackendSettings settings;
+    settings.serverName = serverName_;
+    settings.xclient = xclient_;
+    settings.proxySmtpAuth = proxySmtpAuth_;
+    settings.passErrorMessage = proxyPassErrorMessage_;
+
+    SmtpLoginFacts facts;
+    facts.esmtp = esmtp_;
+    facts.clientHelo = helo_;
+    facts.none = effective.method == "none";
+    facts.mailLine = effective.smtpFrom;
+    facts.rcptLine = effective.smtpTo;
+    facts.login = effective.login;
+    facts.password = effective.password;
+    // An Auth-Pass from auth_http always counts; otherwise only what nginx still keeps (not a CRAM-MD5
+    // digest).
+    const bool overridden = effective.password != lastCredentials_.password;
+    facts.passwordAvailable = overridden || (effective.method != "cram-md5" && passwordSet_);
+    facts.clientIp = client.ip;
+    facts.clientHost = client.host;
+    return std::make_unique<SmtpBackendLogin>(std::move(settings), std::move(facts));
+}
+
+bool SmtpClientProtocol::takeStartTlsRequest() {
+    const bool requested = startTlsRequested_;
+    startTlsRequested_ = false;
+    return requested;
+}
+
+}  // namespace mailwire::smtp
