@@ -7,6 +7,7 @@
 #include "config/ConfigError.h"
 #include "config/ListenParser.h"
 #include "config/NotYetSupported.h"
+#include "config/ResolverArgs.h"
 #include "config/ValueParsers.h"
 
 namespace mailwire::config {
@@ -306,7 +307,9 @@ void resolver(LoadState& s, const Directive& d) {
     auto& slot = s.draft().resolverEnabled;
     ensureUnset(slot, d);
     slot = d.args[0] != "off";
-    refuseValueIfNotBuilt(d.name, d.args[0], d.where);
+    if (!*slot) return;  // nginx ignores anything after "off"
+    std::string error = parseResolverArgs(d.args, s.draft().resolver);
+    if (!error.empty()) fail(d, error);
 }
 
 void authHttp(LoadState& s, const Directive& d) {

@@ -28,6 +28,11 @@ ServerConfig mergeServer(const ServerDraft& mail, const ServerDraft& server, con
     c.errorLogs = server.errorLogs.empty() ? mail.errorLogs : server.errorLogs;
 
     inherit(c.resolverEnabled, server.resolverEnabled, mail.resolverEnabled);
+    const ResolverSettings& resolver = server.resolverEnabled ? server.resolver : mail.resolver;
+    c.resolverAddresses = resolver.addresses;
+    c.resolverIpv4 = resolver.ipv4;
+    c.resolverIpv6 = resolver.ipv6;
+    c.resolverValid = resolver.valid;
     inherit(c.resolverTimeout, server.resolverTimeout, mail.resolverTimeout);
 
     inherit(c.imapClientBuffer, server.imapClientBuffer, mail.imapClientBuffer);

@@ -71,6 +71,14 @@ struct AuthHttpTarget {
     std::string text;        // the URL as written, for log lines
 };
 
+// What one `resolver` directive says (copied into ServerConfig's resolver* fields).
+struct ResolverSettings {
+    std::vector<std::string> addresses;
+    bool ipv4 = true;
+    bool ipv6 = true;
+    Millis valid{0};
+};
+
 struct ServerConfig {
     SourceLocation where;  // the server{} line
     std::vector<ListenSpec> listens;
@@ -80,8 +88,12 @@ struct ServerConfig {
     int maxErrors = 5;
     std::vector<ErrorLogSpec> errorLogs;  // empty: use the main error log
 
-    // resolver (SMTP only; "off" is the only value built so far)
+    // resolver (SMTP only)
     bool resolverEnabled = false;
+    std::vector<std::string> resolverAddresses;  // "127.0.0.1:53", "[::1]:5353": resolved at config time
+    bool resolverIpv4 = true;                    // ask A records
+    bool resolverIpv6 = true;                    // ask AAAA records
+    Millis resolverValid{0};                     // valid=; 0: the answers' TTL
     Millis resolverTimeout{30000};
 
     // imap

@@ -24,7 +24,6 @@ constexpr NotBuilt kNotBuilt[] = {
     {Refused::ListenParameter, "unix:", nullptr},
     {Refused::Value, "starttls", "on"},
     {Refused::Value, "starttls", "only"},
-    {Refused::Value, "resolver", "*"},
     {Refused::Value, "proxy_protocol", "on"},
     {Refused::Value, "proxy_protocol", "v2"},
     {Refused::Value, "auth_http_pass_client_cert", "on"},
@@ -48,8 +47,6 @@ constexpr NotBuilt kNotBuilt[] = {
     {Refused::Directive, "ssl_trusted_certificate", nullptr},
     {Refused::Directive, "ssl_crl", nullptr},
     {Refused::Directive, "ssl_conf_command", nullptr},
-    {Refused::Protocol, "pop3", nullptr},
-    {Refused::Protocol, "smtp", nullptr},
 };
 
 bool refused(Refused kind, const std::string& name, const char* value = nullptr) {

@@ -21,6 +21,7 @@ struct ServerDraft {
     std::vector<ErrorLogSpec> errorLogs;
 
     std::optional<bool> resolverEnabled;
+    ResolverSettings resolver;  // meaningful when resolverEnabled is set
     std::optional<Millis> resolverTimeout;
 
     std::optional<size_t> imapClientBuffer;

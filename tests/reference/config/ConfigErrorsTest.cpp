@@ -221,8 +221,6 @@ TEST_F(ConfigErrorsTest, FeaturesNotBuiltYetAreRefusedByName) {
         at("\"unix:\" parameter of the \"listen\" directive is not supported by mailwire-proxy yet", 6));
     EXPECT_EQ(server("starttls on;"), at("\"starttls on\" is not supported by mailwire-proxy yet", 6));
     EXPECT_EQ(server("starttls ONLY;"), at("\"starttls only\" is not supported by mailwire-proxy yet", 6));
-    EXPECT_EQ(server("resolver 127.0.0.1 valid=30s;"),
-              at("\"resolver 127.0.0.1\" is not supported by mailwire-proxy yet", 6));
     EXPECT_EQ(server("proxy_protocol v2;"),
               at("\"proxy_protocol v2\" is not supported by mailwire-proxy yet", 6));
     EXPECT_EQ(server("proxy_protocol on;"),
@@ -242,13 +240,13 @@ TEST_F(ConfigErrorsTest, FeaturesNotBuiltYetAreRefusedByName) {
     EXPECT_EQ(server("ssl_protocols;"), at("invalid number of arguments in \"ssl_protocols\" directive", 6));
 }
 
-TEST_F(ConfigErrorsTest, Pop3AndSmtpServersAreRefusedButTheirDirectivesParse) {
-    EXPECT_EQ(error(imapConfig("listen 1110;\nprotocol pop3;")),
-              "[emerg] \"pop3\" protocol is not supported by mailwire-proxy yet for server in " +
-                  dir.path("nginx.conf") + ":4");
-    EXPECT_EQ(error(imapConfig("listen 127.0.0.1:25;")),
-              "[emerg] \"smtp\" protocol is not supported by mailwire-proxy yet for server in " +
-                  dir.path("nginx.conf") + ":4");
+TEST_F(ConfigErrorsTest, Pop3AndSmtpServersLoadLikeImapOnes) {
+    // POP3 and SMTP are built: their servers load like IMAP ones.
+    EXPECT_EQ(error(imapConfig("listen 1110;\nprotocol pop3;")), "no error");
+    EXPECT_EQ(error(imapConfig("listen 127.0.0.1:110; pop3_auth plain apop cram-md5 external;")), "no error");
+    EXPECT_EQ(error(imapConfig("listen 127.0.0.1:25;")), "no error");
+    EXPECT_EQ(error(imapConfig("listen 1025;\nprotocol smtp; smtp_auth plain login cram-md5 external none;")),
+              "no error");
     EXPECT_EQ(
         error(imapConfig("listen 1143; protocol imap; pop3_auth apop cram-md5; smtp_auth none;"
                          " smtp_capabilities PIPELINING; starttls off; proxy_protocol off; resolver off;")),
