@@ -5,7 +5,9 @@
 #include <stdexcept>
 
 #include "imap/ImapClientProtocol.h"
+#include "pop3/Pop3ClientProtocol.h"
 #include "sasl/Salt.h"
+#include "smtp/SmtpClientProtocol.h"
 
 namespace mailwire::mail {
 
@@ -16,17 +18,17 @@ std::string makeSalt(const std::string& serverName) {
 }
 
 std::unique_ptr<ClientProtocol> makeClientProtocol(const config::ServerConfig& server) {
+    // IMAP and SMTP make the salt at the first CRAM-MD5; POP3 when the session starts (its greeting carries it).
+    auto salt = [name = server.serverName] { return makeSalt(name); };
     switch (server.protocol) {
-        case config::Protocol::Imap: {
-            const std::string name = server.serverName;
-            return std::make_unique<imap::ImapClientProtocol>(server, [name] { return makeSalt(name); });
-        }
+        case config::Protocol::Imap:
+            return std::make_unique<imap::ImapClientProtocol>(server, salt);
         case config::Protocol::Pop3:
+            return std::make_unique<pop3::Pop3ClientProtocol>(server, salt);
         case config::Protocol::Smtp:
-            break;
+            return std::make_unique<smtp::SmtpClientProtocol>(server, salt);
     }
-    // The config loader refuses these servers, so reaching here is a programming error.
-    throw std::logic_error(std::string("protocol not built yet: ") + config::protocolName(server.protocol));
+    throw std::logic_error("unknown mail protocol");
 }
 
 }  // namespace mailwire::mail

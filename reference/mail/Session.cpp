@@ -10,7 +10,6 @@ class Session::BackendSide : public core::ConnectionHandler {
 public:
     explicit BackendSide(Session& session) : session_(session) {}
     void onReadable() override { session_.onBackendReadable(); }
-    void onWriteDrained() override { session_.onBackendDrained(); }
     void onConnected() override {}
     void onConnectFailed(const std::string& error) override { session_.onBackendConnectFailed(error); }
     void onWriteFailed(const std::string& error) override { session_.onBackendConnectFailed(error); }
@@ -34,7 +33,6 @@ Session::Session(uint64_t id, SessionDeps deps, std::unique_ptr<core::Connection
 Session::~Session() {
     if (resolver_) resolver_->cancel();
     cancelTimer(timeoutTimer_);
-    cancelTimer(proxyTimer_);
     cancelTimer(waitTimer_);
     if (authClient_) authClient_->cancel();
     if (backend_) {
@@ -84,8 +82,12 @@ void Session::start() {
     action_ = "in resolving client address";
     client_->setReadInterest(false);
     resolver_ = deps_.makeResolver();
-    resolver_->start(client_->peerIp(), [this](const std::string& host, const std::vector<std::string>& errors) {
-        for (const auto& line : errors) logError(line);
+    resolver_->start(client_->peerIp(), [this](const std::string& host,
+                                               const std::vector<resolver::ResolverLog>& errors) {
+        for (const auto& line : errors) {
+            action_ = line.action;
+            logError(line.text);
+        }
         onClientHostKnown(host);
     });
 }
@@ -162,10 +164,6 @@ void Session::onReadable() {
             processClientInput();
             return;
         }
-        case Phase::Relay:
-            armProxyTimer();
-            relayClientToBackend();
-            return;
         case Phase::Closing: {
             // Discard what the client still says while its final reply drains; notice if it goes away.
             char sink[4096];
@@ -213,11 +211,6 @@ void Session::onWriteDrained() {
             return;
         case Phase::Closing:
             finish();
-            return;
-        case Phase::Relay:
-            armProxyTimer();
-            if (backend_) backend_->setReadInterest(!backendEof_);
-            if (backendEof_) finish();  // everything the backend sent has been delivered
             return;
         default:
             return;
@@ -337,20 +330,11 @@ void Session::connectBackend(const std::string& ip, unsigned short port) {
 }
 
 void Session::onBackendConnectFailed(const std::string& error) {
-    if (phase_ == Phase::Relay) {
-        logInfo(error);
-        finish();
-        return;
-    }
     logError(error);
     failInternal();
 }
 
 void Session::onBackendReadable() {
-    if (phase_ == Phase::Relay) {
-        relayBackendToClient();
-        return;
-    }
     if (phase_ != Phase::BackendLogin) {
         backend_->setReadInterest(false);
         return;
@@ -390,6 +374,8 @@ void Session::onBackendLoginStep(const BackendStep& step) {
             backend_->write(step.toBackend);
             return;
         case BackendStep::Failed:
+            // The failing step may name its own action (SMTP: "no password available" while sending AUTH).
+            if (!step.action.empty()) action_ = step.action;
             log(step.logAsError ? core::LogLevel::Error : core::LogLevel::Info, step.logText);
             closeAfterWrite(step.toClient);
             return;
@@ -402,83 +388,30 @@ void Session::onBackendLoginStep(const BackendStep& step) {
     }
 }
 
-void Session::onBackendDrained() {
-    if (phase_ != Phase::Relay) return;
-    if (clientEof_) {
-        finish();  // everything the client sent has been forwarded
-        return;
-    }
-    client_->setReadInterest(true);
-}
-
 // ---- relay ----
 
 void Session::startRelay() {
     phase_ = Phase::Relay;
     action_ = "proxying";
     logInfo("client logged in");
+    backend::Relay::Settings settings{protocol_->relayBufferSize(), server_->proxyBuffer, server_->proxyTimeout};
+    relay_ = std::make_unique<backend::Relay>(
+        *client_, *backend_, deps_.timers, settings, [this](backend::Relay::End end, const std::string& detail) {
+            switch (end) {
+                case backend::Relay::End::Done:
+                    logInfo("proxied session done");
+                    break;
+                case backend::Relay::End::TimedOut:
+                    logInfo("client timed out (110: Connection timed out)");
+                    break;
+                case backend::Relay::End::Failed:
+                    logInfo(detail);
+                    break;
+            }
+            finish();
+        });
     // Pipelined bytes that followed the login command go to the backend first.
-    const std::string pending = protocol_->takeUnconsumedInput();
-    if (!pending.empty()) backend_->write(pending);
-    client_->setReadInterest(backend_->pendingWrite() == 0);
-    backend_->setReadInterest(true);
-    armProxyTimer();
-}
-
-void Session::armProxyTimer() {
-    cancelTimer(proxyTimer_);
-    proxyTimer_ = deps_.timers.addTimer(server_->proxyTimeout, [this] {
-        proxyTimer_ = 0;
-        logInfo("client timed out (110: Connection timed out)");
-        finish();
-    });
-}
-
-void Session::relayClientToBackend() {
-    if (clientEof_ || !backend_) return;
-    std::string chunk(protocol_->relayBufferSize(), '\0');
-    const core::ReadResult result = client_->read(chunk.data(), chunk.size());
-    switch (result.status) {
-        case core::ReadResult::WouldBlock:
-            return;
-        case core::ReadResult::Eof:
-        case core::ReadResult::Error:
-            clientEof_ = true;
-            client_->setReadInterest(false);
-            if (backend_->pendingWrite() == 0) {
-                logInfo("proxied session done");
-                finish();
-            }
-            return;
-        case core::ReadResult::Data:
-            backend_->write(std::string_view(chunk.data(), result.bytes));
-            // Backpressure: stop reading the client until the backend has taken what we have.
-            if (backend_->pendingWrite() > 0) client_->setReadInterest(false);
-            return;
-    }
-}
-
-void Session::relayBackendToClient() {
-    if (backendEof_) return;
-    std::string chunk(server_->proxyBuffer, '\0');
-    const core::ReadResult result = backend_->read(chunk.data(), chunk.size());
-    switch (result.status) {
-        case core::ReadResult::WouldBlock:
-            return;
-        case core::ReadResult::Eof:
-        case core::ReadResult::Error:
-            backendEof_ = true;
-            backend_->setReadInterest(false);
-            if (client_->pendingWrite() == 0) {
-                logInfo("proxied session done");
-                finish();
-            }
-            return;
-        case core::ReadResult::Data:
-            client_->write(std::string_view(chunk.data(), result.bytes));
-            if (client_->pendingWrite() > 0) backend_->setReadInterest(false);
-            return;
-    }
+    relay_->start(protocol_->takeUnconsumedInput());
 }
 
 // ---- endings ----
@@ -489,7 +422,6 @@ void Session::closeAfterWrite(const std::string& finalBytes) {
     if (phase_ == Phase::Closing || phase_ == Phase::Done) return;
     phase_ = Phase::Closing;
     cancelTimer(waitTimer_);
-    cancelTimer(proxyTimer_);
     if (authClient_) authClient_->cancel();
     if (backend_) {
         backend_->setHandler(nullptr);
@@ -512,8 +444,8 @@ void Session::closeAfterWrite(const std::string& finalBytes) {
 void Session::finish() {
     if (phase_ == Phase::Done) return;
     phase_ = Phase::Done;
+    relay_.reset();
     cancelTimer(timeoutTimer_);
-    cancelTimer(proxyTimer_);
     cancelTimer(waitTimer_);
     if (authClient_) authClient_->cancel();
     if (resolver_) resolver_->cancel();

@@ -10,6 +10,7 @@
 
 #include "auth/AuthClient.h"
 #include "backend/BackendConnector.h"
+#include "backend/Relay.h"
 #include "config/MailConfig.h"
 #include "core/Connection.h"
 #include "core/Log.h"
@@ -57,7 +58,6 @@ private:
     void onWriteDrained() override;
     void onWriteFailed(const std::string& error) override;
     void processClientInput();
-    void relayClientToBackend();
 
     // auth_http
     void startAuth(const Credentials& credentials);
@@ -68,17 +68,14 @@ private:
     void connectBackend(const std::string& ip, unsigned short port);
     void onBackendConnectFailed(const std::string& error);
     void onBackendReadable();
-    void onBackendDrained();
     void onBackendLoginStep(const BackendStep& step);
     void startRelay();
-    void relayBackendToClient();
 
     // endings
     void failInternal();                      // the protocol's internal error, then close
     void closeAfterWrite(const std::string& finalBytes);
     void finish();
     void armPreAuthTimer();
-    void armProxyTimer();
     void cancelTimer(core::TimerId& id);
 
     void logInfo(const std::string& message) { log(core::LogLevel::Info, message); }
@@ -106,15 +103,13 @@ private:
     std::unique_ptr<BackendSide> backendSide_;
     std::unique_ptr<core::Connection> backend_;
     std::unique_ptr<BackendLogin> backendLogin_;
+    std::unique_ptr<backend::Relay> relay_;  // proxy mode; owns both connections' handlers meanwhile
     std::string backendReply_;  // bytes of the backend reply being read during login (capped at proxy_buffer)
     std::string upstream_;      // "127.0.0.1:1143" for log lines
     std::string login_;         // for log lines once known
 
-    bool clientEof_ = false;
-    bool backendEof_ = false;
 
     core::TimerId timeoutTimer_ = 0;  // `timeout` (pre-auth, backend login, stalled final writes)
-    core::TimerId proxyTimer_ = 0;    // `proxy_timeout`
     core::TimerId waitTimer_ = 0;     // Auth-Wait
 };
 

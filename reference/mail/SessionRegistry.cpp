@@ -4,6 +4,8 @@
 #include "backend/BackendConnector.h"
 #include "mail/ProtocolFactory.h"
 #include "mail/Session.h"
+#include "resolver/DnsClientHostResolver.h"
+#include "resolver/UdpDnsTransport.h"
 
 namespace mailwire::mail {
 
@@ -27,6 +29,14 @@ void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
                                                                        server->authHttpTimeout);
                      },
                      [this, id] { finished(id); }};
+    if (server->resolverEnabled) {
+        deps.makeResolver = [this, server]() -> std::unique_ptr<resolver::ClientHostResolver> {
+            auto transport = std::make_unique<resolver::UdpDnsTransport>(loop_, server->resolverAddresses,
+                                                                         server->resolverTimeout);
+            return std::make_unique<resolver::DnsClientHostResolver>(
+                std::move(transport), loop_, server->resolverIpv4, server->resolverIpv6);
+        };
+    }
     auto protocol = makeClientProtocol(*server);
     auto session = std::make_unique<Session>(id, std::move(deps), std::move(client), server, listenText,
                                              std::move(protocol));
