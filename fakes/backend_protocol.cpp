@@ -1,6 +1,8 @@
 #include "backend_protocol.h"
 
 #include "imap_default_dialogue.h"
+#include "pop3_default_dialogue.h"
+#include "smtp_default_dialogue.h"
 
 namespace mailwire::fake {
 
@@ -8,6 +10,8 @@ namespace {
 
 const BackendProtocol kProtocols[] = {
     {"imap", []() -> std::unique_ptr<BackendDialogue> { return std::make_unique<ImapDefaultDialogue>(); }},
+    {"pop3", []() -> std::unique_ptr<BackendDialogue> { return std::make_unique<Pop3DefaultDialogue>(); }},
+    {"smtp", []() -> std::unique_ptr<BackendDialogue> { return std::make_unique<SmtpDefaultDialogue>(); }},
 };
 
 }  // namespace

@@ -40,13 +40,13 @@ Poco::Util::OptionSet fakeOptionSet() {
 }
 
 bool isKnownProtocol(const std::string& name) {
-    return name == "auth" || findBackendProtocol(name) != nullptr;
+    return name == "auth" || name == "dns" || findBackendProtocol(name) != nullptr;
 }
 
 std::string protocolList() {
     std::string list;
     for (const auto& name : backendProtocolNames()) list += name + ", ";
-    return list + "auth";
+    return list + "auth, dns";
 }
 
 }  // namespace
@@ -109,8 +109,13 @@ std::string usageText() {
             "Subcommands:\n"
             "  imap   fake IMAP backend running a mail script. Default script: greets, accepts nginx's\n"
             "         LOGIN with literals, answers <tag> OK <VERB> completed to everything, LOGOUT -> BYE.\n"
+            "  smtp   fake SMTP backend running a mail script. Default script: greets, 250 to\n"
+            "         EHLO/HELO/MAIL/RCPT, 220 to XCLIENT, 235 to AUTH, DATA -> 354 then 250 after \".\",\n"
+            "         QUIT -> 221 and close.\n"
             "  auth   fake auth_http server answering from a script. Default script: user good or password\n"
             "         secret -> Auth-Status: OK to --backend; else Invalid login or password, Auth-Wait: 1.\n"
+            "  dns    fake DNS server on UDP answering A/AAAA/PTR questions from a script; unscripted\n"
+            "         questions (and every question without --script) get NXDOMAIN.\n"
             "\n"
             "SIGTERM/SIGINT: records close for open connections, flushes, exits 0.\n"
             "Exit status 2: bad command line or bad script (the message names the file and the problem).\n";

@@ -11,6 +11,13 @@ namespace mailwire::fake {
 
 FakeServer::FakeServer(const FakeOptions& options, std::unique_ptr<Transcript> transcript)
     : transcript_(std::move(transcript)) {
+    if (options.protocol == "dns") {
+        dnsServer_ = std::make_unique<DnsServer>(
+            loop_, *transcript_,
+            options.scriptPath.empty() ? DnsScript{} : DnsScript::fromFile(options.scriptPath));
+        for (const auto& address : options.listen) dnsServer_->listen(address);
+        return;
+    }
     SessionFactory factory;
     if (options.protocol == "auth") {
         if (options.scriptPath.empty())
@@ -43,7 +50,7 @@ FakeServer::~FakeServer() = default;
 
 void FakeServer::run() {
     loop_.run();
-    server_->shutdown();
+    if (server_) server_->shutdown();
 }
 
 }  // namespace mailwire::fake

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "auth_responder.h"
+#include "dns_server.h"
 #include "event_loop.h"
 #include "fake_options.h"
 #include "mail_script.h"
@@ -20,7 +21,7 @@ class FakeServer {
     FakeServer(const FakeOptions& options, std::unique_ptr<Transcript> transcript);
     ~FakeServer();
 
-    std::vector<std::uint16_t> ports() const { return server_->ports(); }
+    std::vector<std::uint16_t> ports() const { return dnsServer_ ? dnsServer_->ports() : server_->ports(); }
     // Serves until requestStop(), then records `close` for every open connection.
     void run();
     // Thread- and signal-safe.
@@ -32,6 +33,7 @@ class FakeServer {
     std::unique_ptr<MailScript> mailScript_;
     std::unique_ptr<AuthResponder> authResponder_;
     std::unique_ptr<TcpServer> server_;
+    std::unique_ptr<DnsServer> dnsServer_;  // `dns`: UDP instead of server_
 };
 
 }  // namespace mailwire::fake
