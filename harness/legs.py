@@ -249,3 +249,28 @@ def compare_auth(expected_requests, transcript):
                     "C: " + visible(actual) if actual is not None else None,
                     matcher is not None and actual is not None and _header_matches(matcher, actual))
     return leg
+
+
+# ---------------------------------------------------------------- dns leg
+
+def compare_dns(expected_queries, transcript):
+    """One leg for the fake DNS server: the distinct questions in the order first asked (each query is one
+    transcript `conn`), with the answer shown beside each; their number must match too. Repeats are not
+    compared: nginx caches answers and shares in-flight queries (also with the harness's connection probe),
+    a proxy without a cache asks again per connection."""
+    leg = Leg("dns")
+    received, seen = [], set()
+    for events in transcript.values():
+        leg.notes += [f"fake: {event.text}" for event in events if event.kind == "error"]
+        query = next((event.data.decode("latin-1") for event in events if event.kind == "recv"), None)
+        answer = next((event.data.decode("latin-1") for event in events if event.kind == "send"), None)
+        if query is not None and query.lower() not in seen:
+            seen.add(query.lower())
+            received.append((query, answer))
+    for index in range(max(len(expected_queries), len(received))):
+        expected = expected_queries[index] if index < len(expected_queries) else None
+        query, answer = received[index] if index < len(received) else (None, None)
+        leg.add("Q: " + expected if expected is not None else None,
+                "Q: " + query + ("  -> " + answer if answer else "  -> (no answer)") if query is not None else None,
+                expected is not None and expected == query)
+    return leg

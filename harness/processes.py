@@ -129,9 +129,12 @@ def wait_for_listening(process, port, timeout_s=10.0):
 def reserve_port():
     """A socket bound to a free loopback port and not listening: connections to it are refused.
 
-    The caller closes it before handing the port to a proxy, or keeps it for a backend that is down.
+    It has SO_REUSEADDR, so a proxy (which sets SO_REUSEADDR too) can bind and listen on the port while it is
+    still held; the caller keeps it until the proxy listens, so no concurrent run can take the port in between.
+    A backend that is down keeps it for the whole run.
     """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     return sock
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from .client import ClientScript
-from .legs import Leg, all_closed, compare_auth, compare_backend, read_transcript
+from .legs import Leg, all_closed, compare_auth, compare_backend, compare_dns, read_transcript
 from .processes import ManagedProcess, ProcessError, reserve_port, stop_all, wait_for_listening, wait_for_port_file
 from .scenario import PlaceholderError, Placeholders
 
@@ -145,7 +145,8 @@ class ScenarioRun:
         with open(conf_path, "w", encoding="utf-8") as handle:
             handle.write(self.proxy.config_text(self.run_dir, placeholders.substitute(self.scenario.config)))
         port = placeholders.proxy_port
-        proxy_socket.close()  # free the reserved port for the proxy to bind
+        # The reserved socket stays bound (SO_REUSEADDR) until the proxy listens: closed earlier, a concurrent
+        # run could take the port, and the client would talk to someone else's proxy.
         self.proxy_process = ManagedProcess("proxy", self.proxy.argv(self.run_dir, conf_path, errlog_path),
                                             self.run_dir)
         try:
@@ -153,15 +154,18 @@ class ScenarioRun:
         except ProcessError as error:
             raise ProcessError(f"{error}\n  command: {' '.join(self.proxy_process.argv)}\n"
                                f"{self.proxy_process.output()}") from None
+        finally:
+            proxy_socket.close()
 
     def wait_for_backends_to_finish(self):
         """Until each fake has had the connections the scenario expects and all of them ended (bounded)."""
-        expected = {"auth": len(self.scenario.auth)}
+        expected = {"auth": len(self.scenario.auth), "dns": 0}
         expected.update({f"backend-{name}": len(backend.connections)
                          for name, backend in self.scenario.backends.items()})
         deadline = time.monotonic() + SETTLE_S
         while time.monotonic() < deadline:
-            transcripts = {name: read_transcript(path) for name, path in self.transcripts.items()}
+            transcripts = {name: read_transcript(path) for name, path in self.transcripts.items()
+                           if name != "dns"}  # UDP: queries have no end to wait for
             if all(len(conns) >= expected[name] and all_closed(conns) for name, conns in transcripts.items()):
                 return
             time.sleep(0.02)
@@ -171,6 +175,8 @@ class ScenarioRun:
         proxy_socket = reserve_port()
         self.reserved.append(proxy_socket)
         placeholders = Placeholders(proxy_socket.getsockname()[1], None, {}, self.run_dir)
+        if scenario.dns is not None:
+            placeholders.dns_port = self.start_fake("dns", "dns", {"answers": scenario.dns.answers})
         for name, backend in scenario.backends.items():
             if backend.down:  # bound, not listening: connections are refused while the run lasts
                 down_socket = reserve_port()
@@ -189,6 +195,8 @@ class ScenarioRun:
         # Snapshot before stopping anything: events caused by the shutdown itself are not compared.
         snapshot = {name: read_transcript(path) for name, path in self.transcripts.items()}
         legs = [client_leg, compare_auth(scenario.auth, snapshot["auth"])]
+        if scenario.dns is not None and scenario.dns.expect is not None:
+            legs.append(compare_dns(scenario.dns.expect, snapshot["dns"]))
         for name, backend in scenario.backends.items():
             if not backend.down:
                 legs += compare_backend(backend, snapshot[f"backend-{name}"])

@@ -35,9 +35,13 @@ BACKEND_STEPS = {
     "wait_ms": "ms",
     "close": "true",
 }
-TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "config", "auth", "backends", "client")
+TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "config", "dns", "auth", "backends", "client")
 AUTH_KEYS = ("request", "response", "response_raw", "delay_ms", "close_without_response", "no_response")
 BACKEND_KEYS = ("protocol", "down", "script", "connections")
+DNS_KEYS = ("answers", "expect")
+DNS_ANSWER_KEYS = ("question", "type", "rcode", "records", "drop", "ttl")
+DNS_TYPES = ("A", "AAAA", "PTR")
+DNS_RCODES = ("NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED")
 
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 NEEDS = re.compile(r"^\s*(nginx)\s*>=\s*(\d+(?:\.\d+)*)\s*$")
@@ -96,6 +100,16 @@ class Backend:
 
 
 @dataclass
+class DnsSection:
+    """`dns:`: the fake DNS server's answers (as its script takes them) and, optionally, the queries
+    expected in order, as the fake writes them ("PTR 1.0.0.127.in-addr.arpa")."""
+
+    answers: List[dict]
+    expect: Optional[List[str]]
+    line: int
+
+
+@dataclass
 class Need:
     """`needs: nginx >= 1.27.3`."""
 
@@ -123,6 +137,7 @@ class Scenario:
     auth: List[AuthExchange]
     backends: Dict[str, Backend]
     client: List[Step]
+    dns: Optional[DnsSection] = None
 
     def unmet_need(self, proxy_kind, proxy_version):
         for need in self.needs:
@@ -142,6 +157,7 @@ class _Validator:
     def __init__(self, path):
         self.path = path
         self.backend_names = set()
+        self.has_dns = False
 
     def fail(self, line, message):
         raise ScenarioError(self.path, line, message)
@@ -197,6 +213,10 @@ class _Validator:
             name = match.group(1)
             if name in ("proxy_port", "auth_port", "dir"):
                 continue
+            if name == "dns_port":
+                if not self.has_dns:
+                    self.fail(line, "${dns_port} needs a 'dns:' section")
+                continue
             if name == "backend_port":
                 if "main" not in self.backend_names:
                     self.fail(line, "${backend_port} needs a backend named 'main'")
@@ -207,7 +227,7 @@ class _Validator:
                     self.fail(line, f"${{{name}}} names no backend (have: {', '.join(sorted(self.backend_names)) or 'none'})")
                 continue
             self.fail(line, f"unknown placeholder ${{{name}}} (known: ${{proxy_port}}, ${{auth_port}}, "
-                            "${backend_port}, ${backend_port:NAME}, ${dir})")
+                            "${backend_port}, ${backend_port:NAME}, ${dns_port}, ${dir})")
 
     def steps(self, value, line, table, what):
         steps = []
@@ -285,6 +305,39 @@ class _Validator:
                 connections.append(self.steps(steps, lists.line_of(index), BACKEND_STEPS, "backend"))
         return Backend(name, protocol, down, connections, spec.line)
 
+    def dns(self, value, line):
+        spec = self.mapping(value, line, "dns")
+        self.known_keys(spec, DNS_KEYS, "dns")
+        answers = []
+        entries = self.sequence(spec.get("answers", LineList()), spec.line_of("answers") or line, "answers")
+        for index, entry in enumerate(entries):
+            entry_line = entries.line_of(index)
+            answer = self.mapping(entry, entry_line, "a dns answer")
+            self.known_keys(answer, DNS_ANSWER_KEYS, "a dns answer")
+            for key in ("question", "type"):
+                if key not in answer:
+                    self.fail(entry_line, f"a dns answer needs '{key}'")
+            self.string(answer["question"], answer.line_of("question"), "question")
+            if answer["type"] not in DNS_TYPES:
+                self.fail(answer.line_of("type"), f"type must be one of {', '.join(DNS_TYPES)}, got {answer['type']!r}")
+            if answer.get("rcode", "NOERROR") not in DNS_RCODES:
+                self.fail(answer.line_of("rcode"), f"rcode must be one of {', '.join(DNS_RCODES)}, "
+                                                   f"got {answer['rcode']!r}")
+            records = self.sequence(answer.get("records", LineList()), answer.line_of("records") or entry_line,
+                                    "records")
+            for sub_index, record in enumerate(records):
+                self.string(record, records.line_of(sub_index), "a record")
+            if "drop" in answer:
+                self.flag(answer["drop"], answer.line_of("drop"), "drop")
+            if "ttl" in answer:
+                self.millis(answer["ttl"], answer.line_of("ttl"), "ttl")
+            answers.append({key: (list(v) if isinstance(v, list) else v) for key, v in answer.items()})
+        expect = None
+        if "expect" in spec:
+            items = self.sequence(spec["expect"], spec.line_of("expect"), "dns expect")
+            expect = [self.string(item, items.line_of(i), "a dns expect item") for i, item in enumerate(items)]
+        return DnsSection(answers, expect, spec.line)
+
     def auth_exchange(self, value, line):
         spec = self.mapping(value, line, "an auth entry")
         self.known_keys(spec, AUTH_KEYS, "an auth entry")
@@ -347,6 +400,10 @@ class _Validator:
                     self.fail(specs.line_of(name), f"backend name {name!r} may use only letters, digits, _ and -")
                 backends[name] = self.backend(name, spec, specs.line_of(name))
 
+        dns = None
+        if "dns" in doc:
+            self.has_dns = True
+            dns = self.dns(doc["dns"], doc.line_of("dns"))
         config = self.string(doc["config"], doc.line_of("config"), "config")
         self.placeholders(config, doc.line_of("config"))
         auth = []
@@ -364,7 +421,7 @@ class _Validator:
             if step.kind in ("close", "expect_close"):
                 closed_by = step
         return Scenario(self.path, title, about, needs, timeout_ms, config, doc.line_of("config"),
-                        auth, backends, client)
+                        auth, backends, client, dns)
 
 
 def _yaml_type(value):
@@ -393,6 +450,7 @@ class Placeholders:
     auth_port: Optional[int]
     backend_ports: Dict[str, int]
     dir: str
+    dns_port: Optional[int] = None
 
     def substitute(self, text):
         """Replaces every ${...}; a value not known yet (e.g. auth_port inside a backend script) is an error."""
@@ -405,6 +463,8 @@ class Placeholders:
                 result = self.auth_port
             elif name == "dir":
                 result = self.dir
+            elif name == "dns_port":
+                result = self.dns_port
             elif name == "backend_port":
                 result = self.backend_ports.get("main")
             elif name.startswith("backend_port:"):
