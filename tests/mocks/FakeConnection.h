@@ -29,6 +29,13 @@ public:
             if (inbox_.size() == before && eofSeen_ == eofBefore) break;  // the session read nothing
         }
     }
+    // A slow peer: writes stay pending until kernelTakes() hands them over and reports the drain.
+    void holdWrites(bool hold) { holdWrites_ = hold; }
+    void kernelTakes() {
+        written_ += pending_;
+        pending_.clear();
+        if (handler_) handler_->onWriteDrained();
+    }
     bool closed() const { return closed_; }
     bool readInterest() const { return readInterest_; }
     core::ConnectionHandler* handler() const { return handler_; }
@@ -50,9 +57,10 @@ public:
         return result;
     }
     void write(std::string_view bytes) override {
-        if (!closed_) written_.append(bytes.data(), bytes.size());
+        if (closed_) return;
+        (holdWrites_ ? pending_ : written_).append(bytes.data(), bytes.size());
     }
-    size_t pendingWrite() const override { return 0; }  // the fake kernel takes everything at once
+    size_t pendingWrite() const override { return pending_.size(); }
     void setReadInterest(bool wanted) override { readInterest_ = wanted; }
     void close() override { closed_ = true; }
     std::string peerIp() const override { return peerIp_; }
@@ -61,7 +69,8 @@ public:
 private:
     std::string peerIp_;
     core::ConnectionHandler* handler_ = nullptr;
-    std::string inbox_, written_;
+    std::string inbox_, written_, pending_;
+    bool holdWrites_ = false;
     bool eof_ = false, eofSeen_ = false, closed_ = false, readInterest_ = false;
 };
 
