@@ -21,6 +21,9 @@ from .scenario import PlaceholderError, Placeholders
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNS_ROOT = REPO_ROOT / ".mailwire-runs"
 SETTLE_S = 1.0  # how long to wait for backend connections to close after the client is done
+# What AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer print: a proxy built with
+# -fsanitize=... fails the scenario on any report, even when the wire bytes were right.
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 
 @dataclasses.dataclass
@@ -36,6 +39,14 @@ class RunResult:
     @property
     def ok(self):
         return self.setup_error is None and all(leg.ok for leg in self.legs)
+
+
+def sanitizer_report(stderr_text):
+    """The proxy's stderr from the first sanitizer marker on (at most 60 lines), or None."""
+    starts = [stderr_text.find(marker) for marker in SANITIZER_MARKERS if marker in stderr_text]
+    if not starts:
+        return None
+    return "\n".join(stderr_text[min(starts):].splitlines()[:60])
 
 
 def display_path(path):
@@ -202,6 +213,15 @@ class ScenarioRun:
                 legs += compare_backend(backend, snapshot[f"backend-{name}"])
         return legs
 
+    def sanitizer_report(self):
+        if self.proxy_process is None:
+            return None
+        try:
+            return sanitizer_report(Path(self.proxy_process.stderr_path).read_text(encoding="utf-8",
+                                                                                  errors="replace"))
+        except OSError:
+            return None
+
     def cleanup(self):
         errors = stop_all(([self.proxy_process] if self.proxy_process else []) + self.fakes)
         for sock in self.reserved:
@@ -224,6 +244,9 @@ class ScenarioRun:
             cleanup_errors = self.cleanup()
         if cleanup_errors and setup_error is None:
             setup_error = "cleanup: " + "; ".join(cleanup_errors)
+        sanitizer_report = self.sanitizer_report()
+        if sanitizer_report and setup_error is None:
+            setup_error = "the proxy reported a sanitizer error:\n" + sanitizer_report
         error_log = None  # the proxy never started: no log to show
         if self.proxy_process is not None:
             try:
