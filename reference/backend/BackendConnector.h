@@ -10,7 +10,7 @@
 namespace mailwire::backend {
 
 class BackendConnector {
-public:
+  public:
     virtual ~BackendConnector() = default;
     // Starts a non-blocking connect; `handler` hears onConnected / onConnectFailed / onReadable.
     virtual std::unique_ptr<core::Connection> connect(const std::string& ip, unsigned short port,
@@ -18,12 +18,12 @@ public:
 };
 
 class TcpBackendConnector : public BackendConnector {
-public:
+  public:
     explicit TcpBackendConnector(core::EventLoop& loop) : loop_(loop) {}
     std::unique_ptr<core::Connection> connect(const std::string& ip, unsigned short port,
                                               core::ConnectionHandler* handler) override;
 
-private:
+  private:
     core::EventLoop& loop_;
 };
 

@@ -6,14 +6,16 @@ namespace mailwire::backend {
 
 // Routes one connection's events to the relay.
 class Relay::Side : public core::ConnectionHandler {
-public:
+  public:
     Side(Relay& relay, bool isClient) : relay_(relay), isClient_(isClient) {}
     void onReadable() override {
         if (isClient_) {
             relay_.onClientEvent();
-            relay_.copy(relay_.client_, relay_.backend_, relay_.settings_.clientToBackendBuffer, relay_.clientEof_);
+            relay_.copy(relay_.client_, relay_.backend_, relay_.settings_.clientToBackendBuffer,
+                        relay_.clientEof_);
         } else {
-            relay_.copy(relay_.backend_, relay_.client_, relay_.settings_.backendToClientBuffer, relay_.backendEof_);
+            relay_.copy(relay_.backend_, relay_.client_, relay_.settings_.backendToClientBuffer,
+                        relay_.backendEof_);
         }
     }
     void onWriteDrained() override {
@@ -26,7 +28,7 @@ public:
     }
     void onWriteFailed(const std::string& error) override { relay_.end(End::Failed, error); }
 
-private:
+  private:
     Relay& relay_;
     bool isClient_;
 };

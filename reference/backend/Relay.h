@@ -12,7 +12,7 @@
 namespace mailwire::backend {
 
 class Relay {
-public:
+  public:
     struct Settings {
         size_t clientToBackendBuffer;  // imap/smtp_client_buffer; 128 for POP3
         size_t backendToClientBuffer;  // proxy_buffer
@@ -35,7 +35,7 @@ public:
     // `pipelined`: client bytes that followed the login command; they go to the backend first.
     void start(const std::string& pipelined);
 
-private:
+  private:
     class Side;
     void copy(core::Connection& from, core::Connection& to, size_t chunk, bool& fromEof);
     void onClientEvent();

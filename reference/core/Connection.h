@@ -8,11 +8,11 @@
 namespace mailwire::core {
 
 class ConnectionHandler {
-public:
+  public:
     virtual ~ConnectionHandler() = default;
-    virtual void onReadable() = 0;       // data or EOF is waiting: call read()
-    virtual void onWriteDrained() {}     // every queued byte has been handed to the kernel
-    virtual void onConnected() {}        // outgoing connect finished
+    virtual void onReadable() = 0;    // data or EOF is waiting: call read()
+    virtual void onWriteDrained() {}  // every queued byte has been handed to the kernel
+    virtual void onConnected() {}     // outgoing connect finished
     virtual void onConnectFailed(const std::string& /*error*/) {}
     virtual void onWriteFailed(const std::string& /*error*/) {}
 };
@@ -24,16 +24,17 @@ struct ReadResult {
 };
 
 class Connection {
-public:
+  public:
     virtual ~Connection() = default;
     virtual void setHandler(ConnectionHandler* handler) = 0;
     virtual ReadResult read(char* into, size_t capacity) = 0;
     virtual void write(std::string_view bytes) = 0;  // queued; flushed as the socket allows
     virtual size_t pendingWrite() const = 0;
-    virtual void setReadInterest(bool wanted) = 0;  // level-triggered: stop asking while the session can't consume
-    virtual void close() = 0;                       // immediate; queued bytes are dropped
-    virtual std::string peerIp() const = 0;         // "127.0.0.1", "::1" (no brackets)
-    virtual std::string peerText() const = 0;       // "127.0.0.1:54321", "[::1]:54321"
+    virtual void setReadInterest(
+        bool wanted) = 0;                      // level-triggered: stop asking while the session can't consume
+    virtual void close() = 0;                  // immediate; queued bytes are dropped
+    virtual std::string peerIp() const = 0;    // "127.0.0.1", "::1" (no brackets)
+    virtual std::string peerText() const = 0;  // "127.0.0.1:54321", "[::1]:54321"
 };
 
 }  // namespace mailwire::core

@@ -30,7 +30,8 @@ uint32_t fromEpoll(uint32_t events) {
 }  // namespace
 
 EventLoop::EventLoop() : epollFd_(::epoll_create1(EPOLL_CLOEXEC)) {
-    if (epollFd_ < 0) throw std::runtime_error(std::string("epoll_create1() failed: ") + std::strerror(errno));
+    if (epollFd_ < 0)
+        throw std::runtime_error(std::string("epoll_create1() failed: ") + std::strerror(errno));
 }
 
 EventLoop::~EventLoop() { ::close(epollFd_); }

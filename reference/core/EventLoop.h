@@ -15,7 +15,7 @@ namespace mailwire::core {
 enum IoEvents : uint32_t { kReadable = 1u << 0, kWritable = 1u << 1, kHangup = 1u << 2 };
 
 class EventLoop : public Timers {
-public:
+  public:
     using FdHandler = std::function<void(uint32_t events)>;
 
     EventLoop();
@@ -23,7 +23,8 @@ public:
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
-    // Registers or updates interest in fd; `interest` is a mask of kReadable|kWritable (0 keeps it registered, idle).
+    // Registers or updates interest in fd; `interest` is a mask of kReadable|kWritable (0 keeps it
+    // registered, idle).
     void watch(int fd, uint32_t interest, FdHandler handler);
     void setInterest(int fd, uint32_t interest);
     void unwatch(int fd);
@@ -34,11 +35,11 @@ public:
     // Runs `task` on the loop after the current event has been handled (safe place to destroy objects).
     void post(std::function<void()> task);
 
-    void run();   // until stop()
+    void run();  // until stop()
     void stop();
     bool stopping() const { return stopRequested_; }
 
-private:
+  private:
     struct Watch {
         uint32_t interest = 0;
         std::shared_ptr<FdHandler> handler;
@@ -52,7 +53,8 @@ private:
     std::unordered_map<int, Watch> watches_;
     TimerId nextTimerId_ = 1;
     std::multimap<std::chrono::steady_clock::time_point, TimerId> timerQueue_;
-    std::unordered_map<TimerId, std::pair<std::chrono::steady_clock::time_point, std::function<void()>>> timers_;
+    std::unordered_map<TimerId, std::pair<std::chrono::steady_clock::time_point, std::function<void()>>>
+        timers_;
     std::vector<std::function<void()>> posted_;
 };
 

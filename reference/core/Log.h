@@ -6,11 +6,11 @@
 namespace mailwire::core {
 
 enum class LogLevel { Debug = 0, Info, Notice, Warn, Error, Crit, Alert, Emerg };
-const char* logLevelName(LogLevel level);          // "info", "error", ...
+const char* logLevelName(LogLevel level);  // "info", "error", ...
 bool parseLogLevel(const std::string& name, LogLevel& out);
 
 class Log {
-public:
+  public:
     virtual ~Log() = default;
     virtual bool enabled(LogLevel level) const = 0;
     // `message` is the text after "PID#TID: ", e.g. "*3 client login failed: ..." (the caller adds "*N ").

@@ -62,8 +62,8 @@ std::unique_ptr<TcpConnection> TcpConnection::adopt(EventLoop& loop, int fd) {
     return std::unique_ptr<TcpConnection>(new TcpConnection(loop, fd, false));
 }
 
-std::unique_ptr<TcpConnection> TcpConnection::connect(EventLoop& loop, const std::string& ip, unsigned short port,
-                                                      ConnectionHandler* handler) {
+std::unique_ptr<TcpConnection> TcpConnection::connect(EventLoop& loop, const std::string& ip,
+                                                      unsigned short port, ConnectionHandler* handler) {
     sockaddr_storage addr{};
     socklen_t len = 0;
     auto* in = reinterpret_cast<sockaddr_in*>(&addr);
@@ -93,7 +93,8 @@ std::unique_ptr<TcpConnection> TcpConnection::connect(EventLoop& loop, const std
     conn->handler_ = handler;
     conn->peerIp_ = ip;
     conn->peerText_ = formatAddress(ip, port);
-    if (failure.empty() && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 && errno != EINPROGRESS)
+    if (failure.empty() && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 &&
+        errno != EINPROGRESS)
         failure = errnoText("connect()", errno);
     if (!failure.empty()) {
         conn->connecting_ = false;
@@ -181,7 +182,8 @@ void TcpConnection::write(std::string_view bytes) {
 void TcpConnection::flush() {
     std::weak_ptr<bool> alive = alive_;
     while (outputSent_ < output_.size()) {
-        const ssize_t n = ::send(fd_, output_.data() + outputSent_, output_.size() - outputSent_, MSG_NOSIGNAL);
+        const ssize_t n =
+            ::send(fd_, output_.data() + outputSent_, output_.size() - outputSent_, MSG_NOSIGNAL);
         if (n > 0) {
             outputSent_ += static_cast<size_t>(n);
             continue;

@@ -10,7 +10,7 @@
 namespace mailwire::core {
 
 class TcpConnection : public Connection {
-public:
+  public:
     // Takes ownership of an accepted, connected socket (made non-blocking here).
     static std::unique_ptr<TcpConnection> adopt(EventLoop& loop, int fd);
     // Starts a non-blocking connect to ip:port; the handler hears onConnected or onConnectFailed.
@@ -30,7 +30,7 @@ public:
     std::string localText() const { return localText_; }  // "127.0.0.1:1143"
     int fd() const { return fd_; }
 
-private:
+  private:
     TcpConnection(EventLoop& loop, int fd, bool connecting);
     void onEvents(uint32_t events);
     void flush();

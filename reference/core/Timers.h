@@ -11,7 +11,7 @@ using Millis = std::chrono::milliseconds;
 using TimerId = uint64_t;  // 0 is never a valid id
 
 class Timers {
-public:
+  public:
     virtual ~Timers() = default;
     virtual TimerId addTimer(Millis after, std::function<void()> fire) = 0;
     virtual void cancelTimer(TimerId id) = 0;  // unknown or fired ids are ignored

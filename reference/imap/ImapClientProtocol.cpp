@@ -316,8 +316,8 @@ std::string ImapClientProtocol::takeUnconsumedInput() {
     return rest;
 }
 
-std::unique_ptr<mail::BackendLogin> ImapClientProtocol::makeBackendLogin(const mail::Credentials& effective,
-                                                                     const mail::ClientContext& /*client*/) {
+std::unique_ptr<mail::BackendLogin> ImapClientProtocol::makeBackendLogin(
+    const mail::Credentials& effective, const mail::ClientContext& /*client*/) {
     return std::make_unique<ImapBackendLogin>(loginTag_, effective.login, effective.password,
                                               proxyPassErrorMessage_);
 }

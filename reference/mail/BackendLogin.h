@@ -21,7 +21,7 @@ struct BackendStep {
 };
 
 class BackendLogin {
-public:
+  public:
     virtual ~BackendLogin() = default;
     // `reply` holds every byte the backend sent since the last Send (the session caps it at proxy_buffer).
     virtual BackendStep onReply(std::string_view reply) = 0;

@@ -25,7 +25,7 @@ struct ClientStep {
 };
 
 class ClientProtocol {
-public:
+  public:
     virtual ~ClientProtocol() = default;
 
     virtual const char* name() const = 0;  // Auth-Protocol value: "imap"
@@ -41,8 +41,8 @@ public:
     // Size of the client-to-backend relay buffer (imap_client_buffer, smtp_client_buffer, 128 for POP3).
     virtual size_t relayBufferSize() const = 0;
 
-    // The client buffer, nginx-style: fixed capacity, appended at the end, emptied only when every byte is used.
-    // Returns where to read into and how much room is left (0: full).
+    // The client buffer, nginx-style: fixed capacity, appended at the end, emptied only when every byte is
+    // used. Returns where to read into and how much room is left (0: full).
     virtual char* readSpace(size_t& room) = 0;
     virtual void commitRead(size_t bytes) = 0;
     virtual ClientStep step() = 0;

@@ -18,7 +18,8 @@ std::string makeSalt(const std::string& serverName) {
 }
 
 std::unique_ptr<ClientProtocol> makeClientProtocol(const config::ServerConfig& server) {
-    // IMAP and SMTP make the salt at the first CRAM-MD5; POP3 when the session starts (its greeting carries it).
+    // IMAP and SMTP make the salt at the first CRAM-MD5; POP3 when the session starts (its greeting carries
+    // it).
     auto salt = [name = server.serverName] { return makeSalt(name); };
     switch (server.protocol) {
         case config::Protocol::Imap:

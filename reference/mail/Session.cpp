@@ -7,14 +7,14 @@ namespace mailwire::mail {
 
 // Forwards the backend connection's events to the session (the session itself handles the client's).
 class Session::BackendSide : public core::ConnectionHandler {
-public:
+  public:
     explicit BackendSide(Session& session) : session_(session) {}
     void onReadable() override { session_.onBackendReadable(); }
     void onConnected() override {}
     void onConnectFailed(const std::string& error) override { session_.onBackendConnectFailed(error); }
     void onWriteFailed(const std::string& error) override { session_.onBackendConnectFailed(error); }
 
-private:
+  private:
     Session& session_;
 };
 
@@ -82,14 +82,14 @@ void Session::start() {
     action_ = "in resolving client address";
     client_->setReadInterest(false);
     resolver_ = deps_.makeResolver();
-    resolver_->start(client_->peerIp(), [this](const std::string& host,
-                                               const std::vector<resolver::ResolverLog>& errors) {
-        for (const auto& line : errors) {
-            action_ = line.action;
-            logError(line.text);
-        }
-        onClientHostKnown(host);
-    });
+    resolver_->start(client_->peerIp(),
+                     [this](const std::string& host, const std::vector<resolver::ResolverLog>& errors) {
+                         for (const auto& line : errors) {
+                             action_ = line.action;
+                             logError(line.text);
+                         }
+                         onClientHostKnown(host);
+                     });
 }
 
 void Session::onClientHostKnown(const std::string& host) {
@@ -250,7 +250,8 @@ void Session::startAuth(const Credentials& credentials) {
 
 void Session::sendAuthRequest() {
     authClient_ = deps_.makeAuthClient();
-    authClient_->start(authRequestBytes_, [this](const auth::AuthOutcome& outcome) { onAuthOutcome(outcome); });
+    authClient_->start(authRequestBytes_,
+                       [this](const auth::AuthOutcome& outcome) { onAuthOutcome(outcome); });
 }
 
 void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
@@ -303,7 +304,8 @@ void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
             if (outcome.reply.user) effective.login = *outcome.reply.user;
             if (outcome.reply.pass) effective.password = *outcome.reply.pass;
             login_ = effective.login;
-            backendLogin_ = protocol_->makeBackendLogin(effective, ClientContext{client_->peerIp(), clientHost_});
+            backendLogin_ =
+                protocol_->makeBackendLogin(effective, ClientContext{client_->peerIp(), clientHost_});
             connectBackend(decision.backendIp, decision.backendPort);
             return;
         }
@@ -394,22 +396,24 @@ void Session::startRelay() {
     phase_ = Phase::Relay;
     action_ = "proxying";
     logInfo("client logged in");
-    backend::Relay::Settings settings{protocol_->relayBufferSize(), server_->proxyBuffer, server_->proxyTimeout};
-    relay_ = std::make_unique<backend::Relay>(
-        *client_, *backend_, deps_.timers, settings, [this](backend::Relay::End end, const std::string& detail) {
-            switch (end) {
-                case backend::Relay::End::Done:
-                    logInfo("proxied session done");
-                    break;
-                case backend::Relay::End::TimedOut:
-                    logInfo("client timed out (110: Connection timed out)");
-                    break;
-                case backend::Relay::End::Failed:
-                    logInfo(detail);
-                    break;
-            }
-            finish();
-        });
+    backend::Relay::Settings settings{protocol_->relayBufferSize(), server_->proxyBuffer,
+                                      server_->proxyTimeout};
+    relay_ =
+        std::make_unique<backend::Relay>(*client_, *backend_, deps_.timers, settings,
+                                         [this](backend::Relay::End end, const std::string& detail) {
+                                             switch (end) {
+                                                 case backend::Relay::End::Done:
+                                                     logInfo("proxied session done");
+                                                     break;
+                                                 case backend::Relay::End::TimedOut:
+                                                     logInfo("client timed out (110: Connection timed out)");
+                                                     break;
+                                                 case backend::Relay::End::Failed:
+                                                     logInfo(detail);
+                                                     break;
+                                             }
+                                             finish();
+                                         });
     // Pipelined bytes that followed the login command go to the backend first.
     relay_->start(protocol_->takeUnconsumedInput());
 }

@@ -25,13 +25,14 @@ struct SessionDeps {
     core::Log& log;
     backend::BackendConnector& backends;
     std::function<std::unique_ptr<auth::AuthClient>()> makeAuthClient;
-    std::function<void()> finished;  // the session is done; its owner may destroy it (not from inside this call)
+    std::function<void()>
+        finished;  // the session is done; its owner may destroy it (not from inside this call)
     // SMTP with `resolver` configured; empty when resolver is off (the host is then "[UNAVAILABLE]").
     std::function<std::unique_ptr<resolver::ClientHostResolver>()> makeResolver = nullptr;
 };
 
 class Session : private core::ConnectionHandler {
-public:
+  public:
     Session(uint64_t id, SessionDeps deps, std::unique_ptr<core::Connection> client,
             std::shared_ptr<const config::ServerConfig> server, std::string listenText,
             std::unique_ptr<ClientProtocol> protocol);
@@ -42,10 +43,20 @@ public:
     void start();     // sends the greeting and arms `timeout`
     void shutdown();  // closes both sides at once (TERM, worker_shutdown_timeout)
 
-    enum class Phase { Resolving, GreetingDelay, PreAuth, Auth, AuthWait, BackendLogin, Relay, Closing, Done };
+    enum class Phase {
+        Resolving,
+        GreetingDelay,
+        PreAuth,
+        Auth,
+        AuthWait,
+        BackendLogin,
+        Relay,
+        Closing,
+        Done
+    };
     Phase phase() const { return phase_; }
 
-private:
+  private:
     class BackendSide;
 
     // before the greeting (SMTP)
@@ -72,7 +83,7 @@ private:
     void startRelay();
 
     // endings
-    void failInternal();                      // the protocol's internal error, then close
+    void failInternal();  // the protocol's internal error, then close
     void closeAfterWrite(const std::string& finalBytes);
     void finish();
     void armPreAuthTimer();
@@ -107,7 +118,6 @@ private:
     std::string backendReply_;  // bytes of the backend reply being read during login (capped at proxy_buffer)
     std::string upstream_;      // "127.0.0.1:1143" for log lines
     std::string login_;         // for log lines once known
-
 
     core::TimerId timeoutTimer_ = 0;  // `timeout` (pre-auth, backend login, stalled final writes)
     core::TimerId waitTimer_ = 0;     // Auth-Wait

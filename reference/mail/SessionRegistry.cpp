@@ -15,13 +15,13 @@ SessionRegistry::SessionRegistry(core::EventLoop& loop, core::Log& log)
 SessionRegistry::~SessionRegistry() { sessions_.clear(); }
 
 void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
-                             std::shared_ptr<const config::ServerConfig> server, const std::string& listenText,
-                             core::Log* log) {
+                             std::shared_ptr<const config::ServerConfig> server,
+                             const std::string& listenText, core::Log* log) {
     const uint64_t id = nextId_++;
     core::Log& sessionLog = log ? *log : log_;
     if (sessionLog.enabled(core::LogLevel::Info))
-        sessionLog.write(core::LogLevel::Info,
-                         "*" + std::to_string(id) + " client " + client->peerText() + " connected to " + listenText);
+        sessionLog.write(core::LogLevel::Info, "*" + std::to_string(id) + " client " + client->peerText() +
+                                                   " connected to " + listenText);
 
     SessionDeps deps{loop_, sessionLog, *backends_,
                      [this, server] {

@@ -17,19 +17,20 @@ namespace mailwire::mail {
 class Session;
 
 class SessionRegistry {
-public:
+  public:
     SessionRegistry(core::EventLoop& loop, core::Log& log);
     ~SessionRegistry();
 
     // `listenText` is the listen address as nginx prints it ("127.0.0.1:1143"). `log` is the server's
     // error_log (null: the registry's); it must outlive the session.
-    void accept(std::unique_ptr<core::TcpConnection> client, std::shared_ptr<const config::ServerConfig> server,
-                const std::string& listenText, core::Log* log = nullptr);
+    void accept(std::unique_ptr<core::TcpConnection> client,
+                std::shared_ptr<const config::ServerConfig> server, const std::string& listenText,
+                core::Log* log = nullptr);
     size_t active() const { return sessions_.size(); }
-    void closeAll();                              // TERM: drop every session now
-    void whenEmpty(std::function<void()> done);   // QUIT: called (on the loop) once the last session ends
+    void closeAll();                             // TERM: drop every session now
+    void whenEmpty(std::function<void()> done);  // QUIT: called (on the loop) once the last session ends
 
-private:
+  private:
     void finished(uint64_t id);
 
     core::EventLoop& loop_;

@@ -16,13 +16,13 @@ struct ResolverLog {
 };
 
 class ClientHostResolver {
-public:
+  public:
     using Done = std::function<void(const std::string& host, const std::vector<ResolverLog>& errorLogs)>;
     virtual ~ClientHostResolver() = default;
     // Spec 6.1: PTR of clientIp, then a forward-confirming A/AAAA lookup. `host` is the verified name,
     // "[UNAVAILABLE]" or "[TEMPUNAVAIL]"; `errorLogs` are error-level lines to log (e.g.
-    // "127.0.0.1 could not be resolved (3: Host not found)" in "in resolving client address"). `done` runs once, on the loop, never from
-    // inside start(), unless cancel() came first.
+    // "127.0.0.1 could not be resolved (3: Host not found)" in "in resolving client address"). `done` runs
+    // once, on the loop, never from inside start(), unless cancel() came first.
     virtual void start(const std::string& clientIp, Done done) = 0;
     virtual void cancel() = 0;
 };

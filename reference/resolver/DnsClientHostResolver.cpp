@@ -81,7 +81,8 @@ void DnsClientHostResolver::onPtr(const DnsAnswer& answer) {
         return;
     }
     if (!validHostName(ptr->value)) {
-        errorLogs_.push_back({kAddressAction, clientIp_ + " resolved to invalid host name \"" + ptr->value + "\""});
+        errorLogs_.push_back(
+            {kAddressAction, clientIp_ + " resolved to invalid host name \"" + ptr->value + "\""});
         deliver(kTempUnavailable);
         return;
     }
@@ -134,8 +135,8 @@ bool DnsClientHostResolver::matchesClient(const std::string& address) const {
 }
 
 void DnsClientHostResolver::failed(const char* action, const std::string& what, int code) {
-    errorLogs_.push_back(
-        {action, what + " could not be resolved (" + std::to_string(code) + ": " + resolverErrorText(code) + ")"});
+    errorLogs_.push_back({action, what + " could not be resolved (" + std::to_string(code) + ": " +
+                                      resolverErrorText(code) + ")"});
     deliver(code == kNxDomain ? kUnavailable : kTempUnavailable);
 }
 

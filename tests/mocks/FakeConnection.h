@@ -9,7 +9,7 @@
 namespace mailwire::testing {
 
 class FakeConnection : public core::Connection {
-public:
+  public:
     explicit FakeConnection(std::string peerIp = "127.0.0.1") : peerIp_(std::move(peerIp)) {}
 
     // --- test side ---
@@ -66,7 +66,7 @@ public:
     std::string peerIp() const override { return peerIp_; }
     std::string peerText() const override { return peerIp_ + ":40000"; }
 
-private:
+  private:
     std::string peerIp_;
     core::ConnectionHandler* handler_ = nullptr;
     std::string inbox_, written_, pending_;

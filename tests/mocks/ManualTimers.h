@@ -8,7 +8,7 @@
 namespace mailwire::testing {
 
 class ManualTimers : public core::Timers {
-public:
+  public:
     core::TimerId addTimer(core::Millis after, std::function<void()> fire) override {
         const core::TimerId id = next_++;
         timers_[id] = {now_ + after, std::move(fire)};
@@ -22,7 +22,8 @@ public:
         for (;;) {
             auto due = timers_.end();
             for (auto it = timers_.begin(); it != timers_.end(); ++it)
-                if (it->second.first <= until && (due == timers_.end() || it->second.first < due->second.first))
+                if (it->second.first <= until &&
+                    (due == timers_.end() || it->second.first < due->second.first))
                     due = it;
             if (due == timers_.end()) break;
             now_ = due->second.first;
@@ -34,7 +35,7 @@ public:
     }
     size_t armed() const { return timers_.size(); }
 
-private:
+  private:
     core::TimerId next_ = 1;
     core::Millis now_{0};
     std::map<core::TimerId, std::pair<core::Millis, std::function<void()>>> timers_;

@@ -12,25 +12,25 @@
 namespace mailwire::testing {
 
 class MockAuthClient : public auth::AuthClient {
-public:
+  public:
     MOCK_METHOD(void, start, (const std::string&, std::function<void(const auth::AuthOutcome&)>), (override));
     MOCK_METHOD(void, cancel, (), (override));
 };
 
 class MockBackendConnector : public backend::BackendConnector {
-public:
-    MOCK_METHOD(std::unique_ptr<core::Connection>, connect, (const std::string&, unsigned short, core::ConnectionHandler*),
-                (override));
+  public:
+    MOCK_METHOD(std::unique_ptr<core::Connection>, connect,
+                (const std::string&, unsigned short, core::ConnectionHandler*), (override));
 };
 
 class MockLog : public core::Log {
-public:
+  public:
     MOCK_METHOD(bool, enabled, (core::LogLevel), (const, override));
     MOCK_METHOD(void, write, (core::LogLevel, const std::string&), (override));
 };
 
 class MockClientProtocol : public mail::ClientProtocol {
-public:
+  public:
     MOCK_METHOD(const char*, name, (), (const, override));
     MOCK_METHOD(std::string, greeting, (), (override));
     MOCK_METHOD(char*, readSpace, (size_t&), (override));
@@ -46,7 +46,7 @@ public:
 };
 
 class MockBackendLogin : public mail::BackendLogin {
-public:
+  public:
     MOCK_METHOD(mail::BackendStep, onReply, (std::string_view), (override));
 };
 

@@ -11,14 +11,15 @@ namespace {
 using backend::Relay;
 
 class RelayTest : public ::testing::Test {
-protected:
+  protected:
     void start(const std::string& pipelined = "") {
-        relay_ = std::make_unique<Relay>(client_, backend_, timers_, Relay::Settings{8, 16, core::Millis(2000)},
-                                         [this](Relay::End end, const std::string& detail) {
-                                             ended_ = true;
-                                             end_ = end;
-                                             detail_ = detail;
-                                         });
+        relay_ =
+            std::make_unique<Relay>(client_, backend_, timers_, Relay::Settings{8, 16, core::Millis(2000)},
+                                    [this](Relay::End end, const std::string& detail) {
+                                        ended_ = true;
+                                        end_ = end;
+                                        detail_ = detail;
+                                    });
         relay_->start(pipelined);
     }
 

@@ -1,10 +1,9 @@
 // The event loop and TcpConnection against real loopback sockets (no timing assertions).
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "core/EventLoop.h"
 #include "core/TcpConnection.h"
@@ -57,7 +56,7 @@ struct Listener {
 };
 
 class Recorder : public ConnectionHandler {
-public:
+  public:
     explicit Recorder(EventLoop& loop) : loop_(loop) {}
     void onReadable() override {
         char buf[64];
@@ -77,7 +76,7 @@ public:
     std::string received, failure;
     bool connected = false, eof = false;
 
-private:
+  private:
     EventLoop& loop_;
 };
 

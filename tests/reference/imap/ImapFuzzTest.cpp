@@ -78,7 +78,8 @@ TEST(ImapFuzz, RandomClientBytesNeverCrash) {
                     ASSERT_FALSE(imap.protocol.loginFailedReply("x", "").empty());
                     if (random() % 8 == 0) {
                         imap.protocol.takeUnconsumedInput();
-                        imap.protocol.makeBackendLogin(step.credentials, {"127.0.0.1", ""})->onReply("* OK\r\n");
+                        imap.protocol.makeBackendLogin(step.credentials, {"127.0.0.1", ""})
+                            ->onReply("* OK\r\n");
                         closed = true;
                     } else {
                         imap.protocol.resetAfterFailedLogin();

@@ -18,7 +18,7 @@ using ::testing::NiceMock;
 using ::testing::Return;
 
 class SessionTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         server_ = std::make_shared<config::ServerConfig>();
         server_->serverName = "mx.example";
@@ -36,18 +36,19 @@ protected:
     void startSession() {
         auto client = std::make_unique<FakeConnection>();
         client_ = client.get();
-        mail::SessionDeps deps{timers_, log_, backends_,
-                         [this] {
-                             auto auth = std::make_unique<NiceMock<MockAuthClient>>();
-                             ON_CALL(*auth, start(_, _))
-                                 .WillByDefault([this](const std::string& request,
-                                                       std::function<void(const auth::AuthOutcome&)> done) {
-                                     authRequests_.push_back(request);
-                                     authDone_ = std::move(done);
-                                 });
-                             return auth;
-                         },
-                         [this] { finished_ = true; }};
+        mail::SessionDeps deps{
+            timers_, log_, backends_,
+            [this] {
+                auto auth = std::make_unique<NiceMock<MockAuthClient>>();
+                ON_CALL(*auth, start(_, _))
+                    .WillByDefault([this](const std::string& request,
+                                          std::function<void(const auth::AuthOutcome&)> done) {
+                        authRequests_.push_back(request);
+                        authDone_ = std::move(done);
+                    });
+                return auth;
+            },
+            [this] { finished_ = true; }};
         session_ = std::make_unique<mail::Session>(1, std::move(deps), std::move(client), server_,
                                                    "127.0.0.1:1143", mail::makeClientProtocol(*server_));
         session_->start();
@@ -119,7 +120,8 @@ TEST_F(SessionTest, GreetsAndAnswersCapabilityThenLogout) {
     startSession();
     EXPECT_EQ(client_->takeWritten(), "* OK IMAP4 ready\r\n");
     clientSays("c1 CAPABILITY\r\n");
-    EXPECT_EQ(client_->takeWritten(), "* CAPABILITY IMAP4 IMAP4rev1 UIDPLUS AUTH=PLAIN\r\nc1 OK completed\r\n");
+    EXPECT_EQ(client_->takeWritten(),
+              "* CAPABILITY IMAP4 IMAP4rev1 UIDPLUS AUTH=PLAIN\r\nc1 OK completed\r\n");
     clientSays("c2 LOGOUT\r\n");
     EXPECT_EQ(client_->takeWritten(), "* BYE\r\nc2 OK completed\r\n");
     EXPECT_TRUE(client_->closed());
@@ -131,9 +133,10 @@ TEST_F(SessionTest, LoginAsksAuthHttpLogsInToBackendAndRelays) {
     client_->takeWritten();
     clientSays("a1 LOGIN alice secret\r\n");
     ASSERT_EQ(authRequests_.size(), 1u);
-    EXPECT_EQ(authRequests_[0],
-              "GET /auth HTTP/1.0\r\nHost: 127.0.0.1\r\nAuth-Method: plain\r\nAuth-User: alice\r\n"
-              "Auth-Pass: secret\r\nAuth-Protocol: imap\r\nAuth-Login-Attempt: 1\r\nClient-IP: 127.0.0.1\r\n\r\n");
+    EXPECT_EQ(
+        authRequests_[0],
+        "GET /auth HTTP/1.0\r\nHost: 127.0.0.1\r\nAuth-Method: plain\r\nAuth-User: alice\r\n"
+        "Auth-Pass: secret\r\nAuth-Protocol: imap\r\nAuth-Login-Attempt: 1\r\nClient-IP: 127.0.0.1\r\n\r\n");
     EXPECT_FALSE(client_->readInterest()) << "nginx does not read the client while auth_http answers";
 
     expectBackendConnect("127.0.0.1", 1143);
@@ -223,7 +226,8 @@ TEST_F(SessionTest, UnreachableAuthServerGivesTheInternalError) {
     authDone_(outcome);
     EXPECT_EQ(client_->takeWritten(), "* BAD internal server error\r\n");
     EXPECT_TRUE(client_->closed());
-    EXPECT_THAT(logLines_.back(), HasSubstr("auth http server 127.0.0.1:9000 timed out while in http auth state"));
+    EXPECT_THAT(logLines_.back(),
+                HasSubstr("auth http server 127.0.0.1:9000 timed out while in http auth state"));
 }
 
 TEST_F(SessionTest, MissingBackendAddressGivesTheInternalError) {
