@@ -109,6 +109,8 @@ std::string usageText() {
             "Subcommands:\n"
             "  imap   fake IMAP backend running a mail script. Default script: greets, accepts nginx's\n"
             "         LOGIN with literals, answers <tag> OK <VERB> completed to everything, LOGOUT -> BYE.\n"
+            "  pop3   fake POP3 backend running a mail script. Default script: greets, +OK to every line\n"
+            "         (nginx's USER/PASS and whatever is relayed after), QUIT -> +OK and close.\n"
             "  smtp   fake SMTP backend running a mail script. Default script: greets, 250 to\n"
             "         EHLO/HELO/MAIL/RCPT, 220 to XCLIENT, 235 to AUTH, DATA -> 354 then 250 after \".\",\n"
             "         QUIT -> 221 and close.\n"
