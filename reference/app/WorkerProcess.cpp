@@ -73,7 +73,7 @@ void WorkerProcess::shutDownGracefully() {
     const auto limit = current_->config->workerShutdownTimeout;
     if (limit.count() > 0) {
         loop_.addTimer(limit, [this] {
-            sessions_.closeAll();  // the sessions end on the loop; whenEmpty then exits
+            sessions_.closeAll("shutdown timeout");  // the sessions end on the loop; whenEmpty then exits
         });
     }
 }

@@ -134,7 +134,10 @@ void Session::rejectBeforeGreeting() {
     closeAfterWrite(protocol_->rejectedBeforeGreetingReply());
 }
 
-void Session::shutdown() { finish(); }
+void Session::shutdown(const std::string& reason) {
+    if (!reason.empty()) logInfo(reason);
+    finish();
+}
 
 // ---- client side ----
 

@@ -40,8 +40,9 @@ class Session : private core::ConnectionHandler {
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    void start();     // sends the greeting and arms `timeout`
-    void shutdown();  // closes both sides at once (TERM, worker_shutdown_timeout)
+    void start();  // sends the greeting and arms `timeout`
+    void shutdown(
+        const std::string& reason = {});  // closes both sides at once (TERM, worker_shutdown_timeout)
 
     enum class Phase {
         Resolving,

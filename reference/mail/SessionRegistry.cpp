@@ -57,8 +57,8 @@ void SessionRegistry::finished(uint64_t id) {
     });
 }
 
-void SessionRegistry::closeAll() {
-    for (auto& entry : sessions_) entry.second->shutdown();
+void SessionRegistry::closeAll(const std::string& reason) {
+    for (auto& entry : sessions_) entry.second->shutdown(reason);
 }
 
 void SessionRegistry::whenEmpty(std::function<void()> done) {

@@ -27,7 +27,8 @@ class SessionRegistry {
                 std::shared_ptr<const config::ServerConfig> server, const std::string& listenText,
                 core::Log* log = nullptr);
     size_t active() const { return sessions_.size(); }
-    void closeAll();                             // TERM: drop every session now
+    // Drops every session now (TERM; worker_shutdown_timeout with reason "shutdown timeout", logged at info).
+    void closeAll(const std::string& reason = {});
     void whenEmpty(std::function<void()> done);  // QUIT: called (on the loop) once the last session ends
 
   private:

@@ -322,5 +322,19 @@ TEST_F(SessionTest, BackendRejectionWithPassthroughRelaysTheBackendReply) {
     EXPECT_TRUE(client_->closed());
 }
 
+TEST_F(SessionTest, ShutdownTimeoutClosesARelayedSessionWithItsLogLine) {
+    startSession();
+    clientSays("a1 LOGIN alice secret\r\n");
+    expectBackendConnect("127.0.0.1", 1143);
+    authReplies({{"Auth-Status", "OK"}, {"Auth-Server", "127.0.0.1"}, {"Auth-Port", "1143"}});
+    completeBackendLogin("alice", "secret");
+    backendSays("a1 OK LOGIN completed\r\n");
+    session_->shutdown("shutdown timeout");
+    EXPECT_TRUE(finished_);
+    EXPECT_TRUE(client_->closed());
+    EXPECT_TRUE(backend_->closed());
+    EXPECT_THAT(logLines_.back(), HasSubstr("shutdown timeout while proxying"));
+}
+
 }  // namespace
 }  // namespace mailwire::testing
