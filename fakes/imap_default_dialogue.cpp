@@ -30,20 +30,6 @@ bool trailingLiteral(const std::string& text, std::uint64_t& length, bool& synch
 
 }  // namespace
 
-DialogueNeed ImapDefaultDialogue::run(DialogueActions& actions) {
-    if (!greeted_) {
-        greeted_ = true;
-        actions.send(kGreeting);
-    }
-    if (!replies_.empty()) {
-        actions.send(replies_);
-        replies_.clear();
-    }
-    if (loggedOut_) return {DialogueNeed::Kind::Close};
-    if (ended_) return {DialogueNeed::Kind::Done};
-    return {DialogueNeed::Kind::Line};
-}
-
 void ImapDefaultDialogue::takeLine(const std::string& line) {
     if (literalLeft_ > 0) {
         if (line.size() <= literalLeft_) {
@@ -73,18 +59,18 @@ void ImapDefaultDialogue::continueCommand(std::string text) {
     bool synchronising = true;
     if (trailingLiteral(text, length, synchronising)) {
         literalLeft_ = length;
-        if (synchronising) replies_ += "+ OK\r\n";
+        if (synchronising) reply("+ OK\r\n");
         return;
     }
     if (tag_.empty()) {
-        replies_ += "* BAD empty command\r\n";
+        reply("* BAD empty command\r\n");
     } else if (verb_.empty()) {
-        replies_ += tag_ + " BAD missing command\r\n";
+        reply(tag_ + " BAD missing command\r\n");
     } else if (verb_ == "LOGOUT") {
-        replies_ += "* BYE mailwire-fake logging out\r\n" + tag_ + " OK LOGOUT completed\r\n";
-        loggedOut_ = true;
+        reply("* BYE mailwire-fake logging out\r\n" + tag_ + " OK LOGOUT completed\r\n");
+        closeAfterReplies();
     } else {
-        replies_ += tag_ + " OK " + verb_ + " completed\r\n";
+        reply(tag_ + " OK " + verb_ + " completed\r\n");
     }
 }
 

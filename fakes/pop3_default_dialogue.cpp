@@ -18,28 +18,14 @@ std::string verbOf(const std::string& line) {
 
 }  // namespace
 
-DialogueNeed Pop3DefaultDialogue::run(DialogueActions& actions) {
-    if (!greeted_) {
-        greeted_ = true;
-        actions.send(kGreeting);
-    }
-    if (!replies_.empty()) {
-        actions.send(replies_);
-        replies_.clear();
-    }
-    if (quit_) return {DialogueNeed::Kind::Close};
-    if (ended_) return {DialogueNeed::Kind::Done};
-    return {DialogueNeed::Kind::Line};
-}
-
 void Pop3DefaultDialogue::takeLine(const std::string& line) {
-    if (quit_) return;  // lines after QUIT (already pipelined) are recorded, never answered
+    if (closing()) return;  // lines after QUIT (already pipelined) are recorded, never answered
     if (verbOf(line) == "QUIT") {
-        replies_ += "+OK\r\n";
-        quit_ = true;
+        reply("+OK\r\n");
+        closeAfterReplies();
         return;
     }
-    replies_ += "+OK\r\n";
+    reply("+OK\r\n");
 }
 
 }  // namespace mailwire::fake
