@@ -29,18 +29,9 @@ void AuthHttpClient::start(const std::string& requestBytes, std::function<void(c
         timer_ = 0;
         finish(AuthOutcome::TimedOut, "timed out", "");
     });
-    if (!target_.unixPath.empty()) {
-        // Reported from the loop like any connect failure, never from inside start().
-        std::weak_ptr<bool> exchange = exchange_;
-        loop_.post([this, exchange] {
-            if (!exchange.lock()) return;
-            finish(AuthOutcome::ConnectFailed,
-                   "connect() to " + peer_ + " failed (unix sockets are not supported for auth_http yet)",
-                   "");
-        });
-        return;
-    }
-    connection_ = core::TcpConnection::connect(loop_, target_.host, target_.port, this);
+    connection_ = target_.unixPath.empty()
+                      ? core::TcpConnection::connect(loop_, target_.host, target_.port, this)
+                      : core::TcpConnection::connectUnix(loop_, target_.unixPath, this);
 }
 
 void AuthHttpClient::cancel() {

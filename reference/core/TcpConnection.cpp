@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -69,7 +70,6 @@ std::unique_ptr<TcpConnection> TcpConnection::connect(EventLoop& loop, const std
     auto* in = reinterpret_cast<sockaddr_in*>(&addr);
     auto* in6 = reinterpret_cast<sockaddr_in6*>(&addr);
     std::string failure;
-    int fd = -1;
     if (::inet_pton(AF_INET, ip.c_str(), &in->sin_addr) == 1) {
         in->sin_family = AF_INET;
         in->sin_port = htons(port);
@@ -81,20 +81,40 @@ std::unique_ptr<TcpConnection> TcpConnection::connect(EventLoop& loop, const std
     } else {
         failure = "invalid address \"" + ip + "\"";
     }
-    if (failure.empty()) {
-        fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) failure = errnoText("socket()", errno);
+    return startConnect(loop, addr, len, ip, formatAddress(ip, port), handler, failure);
+}
+
+std::unique_ptr<TcpConnection> TcpConnection::connectUnix(EventLoop& loop, const std::string& path,
+                                                          ConnectionHandler* handler) {
+    sockaddr_storage addr{};
+    auto* un = reinterpret_cast<sockaddr_un*>(&addr);
+    std::string failure;
+    if (path.empty() || path.size() >= sizeof un->sun_path) {
+        failure = "invalid unix socket path \"" + path + "\"";
+    } else {
+        un->sun_family = AF_UNIX;
+        std::memcpy(un->sun_path, path.c_str(), path.size() + 1);
     }
-    if (fd < 0) {
-        // Report through the loop, never from inside connect(), so callers see one code path.
+    return startConnect(loop, addr, sizeof(sockaddr_un), "unix:", "unix:" + path, handler, failure);
+}
+
+// Every connect failure, immediate or not, reaches the handler through the loop, never from inside connect().
+std::unique_ptr<TcpConnection> TcpConnection::startConnect(EventLoop& loop, const sockaddr_storage& addr,
+                                                           socklen_t len, const std::string& peerIp,
+                                                           const std::string& peerText,
+                                                           ConnectionHandler* handler, std::string failure) {
+    const int family = failure.empty() ? addr.ss_family : AF_INET;
+    int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 && failure.empty()) {
+        failure = errnoText("socket()", errno);
         fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     }
     std::unique_ptr<TcpConnection> conn(new TcpConnection(loop, fd, true));
     conn->handler_ = handler;
-    conn->peerIp_ = ip;
-    conn->peerText_ = formatAddress(ip, port);
-    if (failure.empty() && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 &&
-        errno != EINPROGRESS)
+    conn->peerIp_ = peerIp;
+    conn->peerText_ = peerText;
+    if (failure.empty() && ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0 &&
+        errno != EINPROGRESS && errno != EAGAIN)
         failure = errnoText("connect()", errno);
     if (!failure.empty()) {
         conn->connecting_ = false;

@@ -1,6 +1,8 @@
 // core::Connection over a non-blocking socket registered on an EventLoop.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <memory>
 #include <string>
 
@@ -17,6 +19,9 @@ class TcpConnection : public Connection {
     // A bad address fails through onConnectFailed as well (posted, never synchronously).
     static std::unique_ptr<TcpConnection> connect(EventLoop& loop, const std::string& ip, unsigned short port,
                                                   ConnectionHandler* handler);
+    // The same over a unix-domain socket (auth_http unix:/path:/uri); the peer reads "unix:/path".
+    static std::unique_ptr<TcpConnection> connectUnix(EventLoop& loop, const std::string& path,
+                                                      ConnectionHandler* handler);
     ~TcpConnection() override;
 
     void setHandler(ConnectionHandler* handler) override { handler_ = handler; }
@@ -32,6 +37,10 @@ class TcpConnection : public Connection {
 
   private:
     TcpConnection(EventLoop& loop, int fd, bool connecting);
+    static std::unique_ptr<TcpConnection> startConnect(EventLoop& loop, const sockaddr_storage& addr,
+                                                       socklen_t len, const std::string& peerIp,
+                                                       const std::string& peerText,
+                                                       ConnectionHandler* handler, std::string failure);
     void onEvents(uint32_t events);
     void flush();
     void updateInterest();

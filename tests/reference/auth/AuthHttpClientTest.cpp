@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -52,21 +53,44 @@ class LoopbackAuthServer {
         loop_.watch(listenFd_, core::kReadable, [this](uint32_t) { acceptOne(); });
     }
 
+    // The same server on a unix-domain socket at `path` (auth_http unix:/path:/uri).
+    struct UnixPath {
+        std::string path;
+    };
+    LoopbackAuthServer(core::EventLoop& loop, UnixPath unixPath) : loop_(loop), unixPath_(unixPath.path) {
+        ::unlink(unixPath_.c_str());
+        listenFd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", unixPath_.c_str());
+        if (listenFd_ < 0 || ::bind(listenFd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            ::listen(listenFd_, 8) != 0)
+            return;
+        unixListening_ = true;
+        loop_.watch(listenFd_, core::kReadable, [this](uint32_t) { acceptOne(); });
+    }
+
     ~LoopbackAuthServer() {
         dropConnection();
         if (listenFd_ >= 0) {
             loop_.unwatch(listenFd_);
             ::close(listenFd_);
         }
+        if (!unixPath_.empty()) ::unlink(unixPath_.c_str());
     }
 
-    bool listening() const { return port_ != 0; }
+    bool listening() const { return port_ != 0 || unixListening_; }
     uint16_t port() const { return port_; }
     config::AuthHttpTarget target() const {
         config::AuthHttpTarget target;
+        target.uri = "/auth";
+        if (!unixPath_.empty()) {
+            target.unixPath = unixPath_;
+            target.hostHeader = "localhost";
+            return target;
+        }
         target.host = ip_;
         target.port = port_;
-        target.uri = "/auth";
         target.hostHeader = ip_;
         return target;
     }
@@ -150,6 +174,8 @@ class LoopbackAuthServer {
 
     core::EventLoop& loop_;
     std::string ip_;
+    std::string unixPath_;
+    bool unixListening_ = false;
     int listenFd_ = -1;
     int fd_ = -1;
     uint16_t port_ = 0;
@@ -386,10 +412,31 @@ TEST(AuthHttpClient, RefusedConnectionFails) {
     EXPECT_EQ(calls, 1);
 }
 
-TEST(AuthHttpClient, UnixSocketTargetFailsClearlyAndNotFromStart) {
+TEST(AuthHttpClient, TalksToAUnixSocketTarget) {
+    core::EventLoop loop;
+    const std::string path = "/tmp/mailwire-auth-test-" + std::to_string(::getpid()) + ".sock";
+    LoopbackAuthServer server(loop, LoopbackAuthServer::UnixPath{path});
+    ASSERT_TRUE(server.listening());
+    server.pieces = {kOkHead};
+    AuthHttpClient client(loop, server.target(), Millis(60000));
+    AuthOutcome outcome;
+    int calls = 0;
+    client.start(sampleRequest(server.target()), [&](const AuthOutcome& o) {
+        outcome = o;
+        ++calls;
+    });
+    EXPECT_EQ(calls, 0);
+    EXPECT_TRUE(runUntil(loop, [&] { return calls > 0; }));
+    EXPECT_EQ(outcome.status, AuthOutcome::Replied);
+    EXPECT_EQ(outcome.peer, "unix:" + path);
+    EXPECT_EQ(outcome.reply.port, "143");
+    EXPECT_NE(server.received.find("Host: localhost\r\n"), std::string::npos) << server.received;
+}
+
+TEST(AuthHttpClient, MissingUnixSocketFailsThroughTheLoop) {
     core::EventLoop loop;
     config::AuthHttpTarget target;
-    target.unixPath = "/tmp/mailwire-auth.sock";
+    target.unixPath = "/tmp/mailwire-no-such-auth.sock";
     AuthHttpClient client(loop, target, Millis(60000));
     AuthOutcome outcome;
     int calls = 0;
@@ -400,8 +447,8 @@ TEST(AuthHttpClient, UnixSocketTargetFailsClearlyAndNotFromStart) {
     EXPECT_EQ(calls, 0);
     EXPECT_TRUE(runUntil(loop, [&] { return calls > 0; }));
     EXPECT_EQ(outcome.status, AuthOutcome::ConnectFailed);
-    EXPECT_EQ(outcome.peer, "unix:/tmp/mailwire-auth.sock");
-    EXPECT_NE(outcome.error.find("unix sockets are not supported"), std::string::npos) << outcome.error;
+    EXPECT_EQ(outcome.peer, "unix:/tmp/mailwire-no-such-auth.sock");
+    EXPECT_NE(outcome.error.find("2: No such file or directory"), std::string::npos) << outcome.error;
 }
 
 TEST(AuthHttpClient, BadHostFailsThroughTheLoop) {
