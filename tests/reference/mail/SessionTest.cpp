@@ -5,6 +5,7 @@
 
 #include "mail/ProtocolFactory.h"
 #include "mail/Session.h"
+#include "mocks/DnsMocks.h"
 #include "mocks/FakeConnection.h"
 #include "mocks/ManualTimers.h"
 #include "mocks/Mocks.h"
@@ -37,7 +38,9 @@ class SessionTest : public ::testing::Test {
         auto client = std::make_unique<FakeConnection>();
         client_ = client.get();
         mail::SessionDeps deps{
-            timers_, log_, backends_,
+            timers_,
+            log_,
+            backends_,
             [this] {
                 auto auth = std::make_unique<NiceMock<MockAuthClient>>();
                 ON_CALL(*auth, start(_, _))
@@ -48,7 +51,8 @@ class SessionTest : public ::testing::Test {
                     });
                 return auth;
             },
-            [this] { finished_ = true; }};
+            [this] { finished_ = true; },
+            makeResolver_};
         session_ = std::make_unique<mail::Session>(1, std::move(deps), std::move(client), server_,
                                                    "127.0.0.1:1143", mail::makeClientProtocol(*server_));
         session_->start();
@@ -114,6 +118,7 @@ class SessionTest : public ::testing::Test {
     std::function<void(const auth::AuthOutcome&)> authDone_;
     std::vector<std::string> logLines_;
     bool finished_ = false;
+    std::function<std::unique_ptr<resolver::ClientHostResolver>()> makeResolver_;
 };
 
 TEST_F(SessionTest, GreetsAndAnswersCapabilityThenLogout) {
@@ -334,6 +339,61 @@ TEST_F(SessionTest, ShutdownTimeoutClosesARelayedSessionWithItsLogLine) {
     EXPECT_TRUE(client_->closed());
     EXPECT_TRUE(backend_->closed());
     EXPECT_THAT(logLines_.back(), HasSubstr("shutdown timeout while proxying"));
+}
+
+// ---- SMTP: the client's host name and the greeting delay happen in the session, before the greeting ----
+
+TEST_F(SessionTest, SmtpWithoutResolverSendsUnavailableAsClientHost) {
+    server_->protocol = config::Protocol::Smtp;
+    startSession();
+    EXPECT_EQ(client_->takeWritten(), "220 mx.example ESMTP ready\r\n");
+    clientSays("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n");
+    ASSERT_EQ(authRequests_.size(), 1u);
+    EXPECT_THAT(authRequests_[0], HasSubstr("Client-IP: 127.0.0.1\r\nClient-Host: [UNAVAILABLE]\r\n"));
+}
+
+TEST_F(SessionTest, SmtpGreetsOnlyOnceTheResolverAnswersAndLogsItsErrorsWithTheirAction) {
+    server_->protocol = config::Protocol::Smtp;
+    resolver::ClientHostResolver::Done resolved;
+    makeResolver_ = [&] {
+        auto resolver = std::make_unique<NiceMock<MockClientHostResolver>>();
+        EXPECT_CALL(*resolver, start("127.0.0.1", _)).WillOnce(::testing::SaveArg<1>(&resolved));
+        return resolver;
+    };
+    startSession();
+    EXPECT_EQ(client_->takeWritten(), "");
+    EXPECT_FALSE(client_->readInterest()) << "nginx does not read the client while resolving";
+    ASSERT_TRUE(resolved);
+    resolved("[TEMPUNAVAIL]",
+             {{"in resolving client hostname", "\"c.example\" could not be resolved (2: Server failure)"}});
+    EXPECT_EQ(client_->takeWritten(), "220 mx.example ESMTP ready\r\n");
+    EXPECT_THAT(logLines_.back(),
+                HasSubstr("\"c.example\" could not be resolved (2: Server failure) while in "
+                          "resolving client hostname"));
+    clientSays("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n");
+    ASSERT_EQ(authRequests_.size(), 1u);
+    EXPECT_THAT(authRequests_[0], HasSubstr("Client-Host: [TEMPUNAVAIL]\r\n"));
+}
+
+TEST_F(SessionTest, SmtpGreetingDelayRejectsAClientThatTalksFirst) {
+    server_->protocol = config::Protocol::Smtp;
+    server_->smtpGreetingDelay = std::chrono::seconds(2);
+    startSession();
+    EXPECT_EQ(client_->takeWritten(), "");
+    clientSays("EHLO eager\r\n");
+    EXPECT_EQ(client_->takeWritten(), "503 5.5.0 Improper use of SMTP command pipelining\r\n");
+    EXPECT_TRUE(client_->closed());
+    EXPECT_THAT(logLines_.back(), HasSubstr("client was rejected before greeting: \"EHLO eager__\""));
+}
+
+TEST_F(SessionTest, SmtpGreetingDelayGreetsAPatientClientAfterTheDelay) {
+    server_->protocol = config::Protocol::Smtp;
+    server_->smtpGreetingDelay = std::chrono::seconds(2);
+    startSession();
+    timers_.advance(std::chrono::milliseconds(1999));
+    EXPECT_EQ(client_->takeWritten(), "");
+    timers_.advance(std::chrono::milliseconds(1));
+    EXPECT_EQ(client_->takeWritten(), "220 mx.example ESMTP ready\r\n");
 }
 
 }  // namespace
