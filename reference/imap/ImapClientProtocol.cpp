@@ -4,8 +4,6 @@
 
 #include "imap/ImapBackendLogin.h"
 #include "imap/ImapReplies.h"
-#include "sasl/Salt.h"
-#include "sasl/SaslPayloads.h"
 
 namespace mailwire::imap {
 
@@ -14,11 +12,12 @@ using mail::ClientStep;
 ImapClientProtocol::ImapClientProtocol(const config::ServerConfig& server,
                                        std::function<std::string()> makeSalt)
     : maxErrors_(server.maxErrors),
-      authMethods_(server.imapAuth),
       starttls_(server.starttls),
       proxyPassErrorMessage_(server.proxyPassErrorMessage),
-      makeSalt_(std::move(makeSalt)),
       capabilities_(server),
+      sasl_(sasl::SaslMechanisms{(server.imapAuth & config::kAuthCramMd5) != 0,
+                                 (server.imapAuth & config::kAuthExternal) != 0},
+            std::move(makeSalt)),
       bufferSize_(server.imapClientBuffer) {}
 
 std::string ImapClientProtocol::greeting() { return replies::kGreeting; }
@@ -91,8 +90,7 @@ ClientStep ImapClientProtocol::step() {
 
     if (outcome.result == Outcome::Invalid) {
         outcome.out = replies::kInvalidCommand;
-        mailState_ = MailState::Start;
-        pendingLogin_.clear();
+        sasl_.reset();
     }
     step.output = outcome.tagged ? outcome.text + currentTag() + outcome.out : outcome.out;
 
@@ -110,8 +108,7 @@ ClientStep ImapClientProtocol::step() {
 }
 
 ImapClientProtocol::Outcome ImapClientProtocol::handleCommand() {
-    if (mailState_ == MailState::Start) return handleStartCommand();
-    return handleContinuation();
+    return sasl_.inProgress() ? handleContinuation() : handleStartCommand();
 }
 
 bool ImapClientProtocol::loginBlockedByStartTlsOnly() const {
@@ -159,141 +156,47 @@ ImapClientProtocol::Outcome ImapClientProtocol::handleStartCommand() {
 
 ImapClientProtocol::Outcome ImapClientProtocol::handleAuthenticate() {
     if (loginBlockedByStartTlsOnly()) return invalid();
-    const std::vector<std::string>& args = parser_.arguments();
-    if (args.empty()) return invalid();
-
-    Outcome prompt;
-    prompt.result = Outcome::Continue;
-    prompt.tagged = false;
-
-    switch (sasl::parseMechanism(args[0])) {
-        case sasl::SaslMechanism::Login:
-            // Accepted whether or not imap_auth lists it, as in nginx.
-            if (args.size() == 1) {
-                mailState_ = MailState::AuthLoginUsername;
-                prompt.out = replies::kUsernamePrompt;
-                return prompt;
-            }
-            if (args.size() == 2) {
-                sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(args[1]);
-                if (!user.ok) return invalid(user.infoLog);
-                pendingLogin_ = std::move(user.login);
-                mailState_ = MailState::AuthLoginPassword;
-                prompt.out = replies::kPasswordPrompt;
-                return prompt;
-            }
-            return invalid();
-
-        case sasl::SaslMechanism::Plain:
-            // Accepted whether or not imap_auth lists it, as in nginx.
-            if (args.size() == 1) {
-                mailState_ = MailState::AuthPlain;
-                prompt.out = replies::kPlainPrompt;
-                return prompt;
-            }
-            if (args.size() == 2) {
-                sasl::SaslOutcome plain = sasl::decodeAuthPlain(args[1]);
-                if (!plain.ok) return invalid(plain.infoLog);
-                return authenticateWith("plain", std::move(plain.login), std::move(plain.password),
-                                        std::string());
-            }
-            return invalid();
-
-        case sasl::SaslMechanism::CramMd5:
-            if (args.size() != 1) return invalid();  // no initial response allowed
-            if (!(authMethods_ & config::kAuthCramMd5)) return invalid();
-            mailState_ = MailState::AuthCramMd5;
-            prompt.out = sasl::cramMd5Challenge(replies::kChallengePrefix, salt());
-            return prompt;
-
-        case sasl::SaslMechanism::External:
-            if (args.size() == 1) {
-                if (!(authMethods_ & config::kAuthExternal)) return invalid();
-                mailState_ = MailState::AuthExternal;
-                prompt.out = replies::kUsernamePrompt;
-                return prompt;
-            }
-            if (args.size() == 2) {
-                // nginx decodes an initial response before it looks at imap_auth, so this form is accepted
-                // even with EXTERNAL disabled (auth_http still decides).
-                sasl::SaslOutcome external = sasl::decodeAuthExternal(args[1]);
-                if (!external.ok) return invalid(external.infoLog);
-                return authenticateWith("external", std::move(external.login), std::string(), std::string());
-            }
-            return invalid();
-
-        case sasl::SaslMechanism::Unknown:
-            break;
-    }
-    return invalid();
+    if (parser_.arguments().empty()) return invalid();
+    return fromSasl(sasl_.start(parser_.arguments()));
 }
 
 ImapClientProtocol::Outcome ImapClientProtocol::handleContinuation() {
     const std::vector<std::string>& args = parser_.arguments();
-    const std::string response = args.empty() ? std::string() : args[0];
-
-    switch (mailState_) {
-        case MailState::AuthLoginUsername: {
-            sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(response);
-            if (!user.ok) {
-                Outcome rejected = invalid(user.infoLog);
-                rejected.tagged = false;  // quirk 7: a bare "BAD invalid command\r\n"
-                return rejected;
-            }
-            pendingLogin_ = std::move(user.login);
-            mailState_ = MailState::AuthLoginPassword;
-            Outcome prompt;
-            prompt.result = Outcome::Continue;
-            prompt.tagged = false;
-            prompt.out = replies::kPasswordPrompt;
-            return prompt;
-        }
-        case MailState::AuthLoginPassword: {
-            sasl::SaslOutcome password = sasl::decodeAuthLoginPassword(response);
-            if (!password.ok) return invalid(password.infoLog);
-            return authenticateWith("plain", pendingLogin_, std::move(password.password), std::string());
-        }
-        case MailState::AuthPlain: {
-            sasl::SaslOutcome plain = sasl::decodeAuthPlain(response);
-            if (!plain.ok) return invalid(plain.infoLog);
-            return authenticateWith("plain", std::move(plain.login), std::move(plain.password),
-                                    std::string());
-        }
-        case MailState::AuthCramMd5: {
-            sasl::SaslOutcome cram = sasl::decodeAuthCramMd5(response);
-            if (!cram.ok) return invalid(cram.infoLog);
-            return authenticateWith("cram-md5", std::move(cram.login), std::move(cram.password), salt());
-        }
-        case MailState::AuthExternal: {
-            sasl::SaslOutcome external = sasl::decodeAuthExternal(response);
-            if (!external.ok) return invalid(external.infoLog);
-            return authenticateWith("external", std::move(external.login), std::string(), std::string());
-        }
-        case MailState::Start:
-            break;
-    }
-    return invalid();
-}
-
-ImapClientProtocol::Outcome ImapClientProtocol::authenticateWith(const char* method, std::string login,
-                                                                 std::string password, std::string salt) {
-    Outcome outcome;
-    outcome.result = Outcome::Authenticate;
-    outcome.credentials.method = method;
-    outcome.credentials.login = std::move(login);
-    outcome.credentials.password = std::move(password);
-    outcome.credentials.salt = std::move(salt);
-    mailState_ = MailState::Start;
-    pendingLogin_.clear();
+    const bool usernameStep = sasl_.stage() == sasl::SaslExchange::Stage::LoginUsername;
+    Outcome outcome = fromSasl(sasl_.respond(args.empty() ? std::string_view() : args[0]));
+    if (usernameStep && outcome.result == Outcome::Invalid) outcome.tagged = false;  // quirk 7: a bare "BAD"
     return outcome;
 }
 
-const std::string& ImapClientProtocol::salt() {
-    if (!saltMade_) {
-        salt_ = makeSalt_ ? makeSalt_() : std::string();
-        saltMade_ = true;
+ImapClientProtocol::Outcome ImapClientProtocol::fromSasl(sasl::SaslStep step) {
+    switch (step.kind) {
+        case sasl::SaslStep::Prompt: {
+            Outcome prompt;
+            prompt.result = Outcome::Continue;
+            prompt.tagged = false;
+            prompt.out = step.prompt.line(replies::kChallengePrefix);
+            return prompt;
+        }
+        case sasl::SaslStep::Complete: {
+            sasl::SaslCredentials& done = step.credentials;
+            return authenticateWith(std::move(done.method), std::move(done.login), std::move(done.password),
+                                    std::move(done.salt));
+        }
+        case sasl::SaslStep::Reject:
+            break;
     }
-    return salt_;
+    return invalid(std::move(step.infoLog));
+}
+
+ImapClientProtocol::Outcome ImapClientProtocol::authenticateWith(std::string method, std::string login,
+                                                                 std::string password, std::string salt) {
+    Outcome outcome;
+    outcome.result = Outcome::Authenticate;
+    outcome.credentials.method = std::move(method);
+    outcome.credentials.login = std::move(login);
+    outcome.credentials.password = std::move(password);
+    outcome.credentials.salt = std::move(salt);
+    return outcome;
 }
 
 std::string ImapClientProtocol::loginFailedReply(const std::string& text, const std::string& /*errorCode*/) {
@@ -301,8 +204,7 @@ std::string ImapClientProtocol::loginFailedReply(const std::string& text, const 
 }
 
 void ImapClientProtocol::resetAfterFailedLogin() {
-    mailState_ = MailState::Start;
-    pendingLogin_.clear();
+    sasl_.reset();
     // nginx keeps a stale tag pointing into the reused buffer here (quirk 8); a fresh line starts clean
     // instead.
     parser_.resetToStart();

@@ -10,6 +10,7 @@
 #include "imap/ImapCapabilities.h"
 #include "imap/ImapParser.h"
 #include "mail/ClientProtocol.h"
+#include "sasl/SaslExchange.h"
 
 namespace mailwire::imap {
 
@@ -41,15 +42,6 @@ class ImapClientProtocol : public mail::ClientProtocol {
     bool takeStartTlsRequest();
 
   private:
-    enum class MailState {
-        Start,
-        AuthLoginUsername,
-        AuthLoginPassword,
-        AuthPlain,
-        AuthCramMd5,
-        AuthExternal
-    };
-
     // What handling one line produced, before it becomes a ClientStep (nginx: rc, s->out, s->text, tag).
     struct Outcome {
         enum Result { Ok, Continue, Invalid, Authenticate } result = Ok;
@@ -64,27 +56,25 @@ class ImapClientProtocol : public mail::ClientProtocol {
     Outcome handleStartCommand();
     Outcome handleAuthenticate();
     Outcome handleContinuation();
-    Outcome authenticateWith(const char* method, std::string login, std::string password, std::string salt);
+    Outcome fromSasl(sasl::SaslStep step);
+    Outcome authenticateWith(std::string method, std::string login, std::string password, std::string salt);
     static Outcome invalid(std::string infoLog = std::string());
-    const std::string& salt();
     bool loginBlockedByStartTlsOnly() const;
     std::string currentTag() const;
 
     // Copied from the server{} so the protocol never outlives its configuration.
     const int maxErrors_;
-    const unsigned authMethods_;
     const config::StartTls starttls_;
     const bool proxyPassErrorMessage_;
-    std::function<std::string()> makeSalt_;
     ImapCapabilities capabilities_;
     ImapParser parser_;
+    sasl::SaslExchange sasl_;  // AUTHENTICATE, from the mechanism to the credentials
 
     size_t bufferSize_;
     std::vector<char> buffer_;  // allocated at the first read: an idle session costs no buffer
     size_t pos_ = 0;
     size_t last_ = 0;
 
-    MailState mailState_ = MailState::Start;
     int errors_ = 0;
     bool quit_ = false;
     // nginx parses again right after a reply only if unparsed bytes remain; otherwise it waits for the next
@@ -92,10 +82,7 @@ class ImapClientProtocol : public mail::ClientProtocol {
     bool awaitingRead_ = false;
     bool tlsActive_ = false;
     bool startTlsRequested_ = false;
-    bool saltMade_ = false;
-    std::string salt_;
-    std::string pendingLogin_;  // AUTHENTICATE LOGIN: the user name until the password step
-    std::string loginTag_;      // tag of the line that completed the credentials
+    std::string loginTag_;  // tag of the line that completed the credentials
 };
 
 }  // namespace mailwire::imap

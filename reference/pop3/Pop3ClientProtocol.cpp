@@ -4,8 +4,6 @@
 
 #include "pop3/Pop3BackendLogin.h"
 #include "pop3/Pop3Replies.h"
-#include "sasl/Salt.h"
-#include "sasl/SaslPayloads.h"
 
 namespace mailwire::pop3 {
 
@@ -18,8 +16,12 @@ Pop3ClientProtocol::Pop3ClientProtocol(const config::ServerConfig& server,
       starttls_(server.starttls),
       proxyPassErrorMessage_(server.proxyPassErrorMessage),
       capabilities_(server),
+      sasl_(sasl::SaslMechanisms{(authMethods_ & config::kAuthCramMd5) != 0,
+                                 (authMethods_ & config::kAuthExternal) != 0},
+            std::move(makeSalt)),
       buffer_(kClientBufferSize) {
-    if ((authMethods_ & (config::kAuthApop | config::kAuthCramMd5)) && makeSalt) salt_ = makeSalt();
+    // The greeting carries the salt, so it is made now.
+    if (authMethods_ & (config::kAuthApop | config::kAuthCramMd5)) salt_ = sasl_.salt();
 }
 
 std::string Pop3ClientProtocol::greeting() {
@@ -40,10 +42,6 @@ Pop3ClientProtocol::Outcome Pop3ClientProtocol::invalid(std::string infoLog) {
     outcome.result = Outcome::Invalid;
     outcome.infoLog = std::move(infoLog);
     return outcome;
-}
-
-bool Pop3ClientProtocol::inSaslExchange() const {
-    return mailState_ != MailState::Start && mailState_ != MailState::User;
 }
 
 ClientStep Pop3ClientProtocol::step() {
@@ -91,10 +89,11 @@ ClientStep Pop3ClientProtocol::step() {
         outcome.out = replies::kInvalidCommand;
         mailState_ = MailState::Start;
         login_.clear();
+        sasl_.reset();
     }
     step.output = outcome.out;
 
-    if (inSaslExchange()) {
+    if (sasl_.inProgress()) {
         parser_.expectContinuation();  // the next line is a SASL response, not a command
     } else {
         parser_.resetToStart();
@@ -107,14 +106,8 @@ ClientStep Pop3ClientProtocol::step() {
 }
 
 Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleCommand() {
-    switch (mailState_) {
-        case MailState::Start:
-            return handleStartCommand();
-        case MailState::User:
-            return handleUserCommand();
-        default:
-            return handleContinuation();
-    }
+    if (sasl_.inProgress()) return handleContinuation();
+    return mailState_ == MailState::User ? handleUserCommand() : handleStartCommand();
 }
 
 bool Pop3ClientProtocol::loginBlockedByStartTlsOnly() const {
@@ -192,115 +185,45 @@ Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleUserCommand() {
     return invalid();
 }
 
-Pop3ClientProtocol::Outcome Pop3ClientProtocol::prompt(MailState next, std::string out) {
-    mailState_ = next;
-    Outcome outcome;
-    outcome.out = std::move(out);
-    return outcome;
-}
-
 Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleAuth() {
     if (loginBlockedByStartTlsOnly()) return invalid();
-    const std::vector<std::string>& args = parser_.arguments();
-    if (args.empty()) {
+    if (parser_.arguments().empty()) {
         Outcome outcome;
         outcome.out = capabilities_.methods();
         return outcome;
     }
-
-    switch (sasl::parseMechanism(args[0])) {
-        case sasl::SaslMechanism::Login:
-            // Accepted whether or not pop3_auth enables it, as in nginx.
-            if (args.size() == 1) return prompt(MailState::AuthLoginUsername, replies::kUsernamePrompt);
-            if (args.size() == 2) {
-                sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(args[1]);
-                if (!user.ok) return invalid(user.infoLog);
-                login_ = std::move(user.login);
-                return prompt(MailState::AuthLoginPassword, replies::kPasswordPrompt);
-            }
-            return invalid();
-
-        case sasl::SaslMechanism::Plain:
-            // Accepted whether or not pop3_auth enables it, as in nginx.
-            if (args.size() == 1) return prompt(MailState::AuthPlain, replies::kPlainPrompt);
-            if (args.size() == 2) {
-                sasl::SaslOutcome plain = sasl::decodeAuthPlain(args[1]);
-                if (!plain.ok) return invalid(plain.infoLog);
-                return authenticateWith("plain", std::move(plain.login), std::move(plain.password),
-                                        std::string());
-            }
-            return invalid();
-
-        case sasl::SaslMechanism::CramMd5:
-            if (args.size() != 1) return invalid();  // no initial response allowed
-            if (!(authMethods_ & config::kAuthCramMd5)) return invalid();
-            return prompt(MailState::AuthCramMd5, sasl::cramMd5Challenge(replies::kChallengePrefix, salt_));
-
-        case sasl::SaslMechanism::External:
-            if (args.size() == 1) {
-                if (!(authMethods_ & config::kAuthExternal)) return invalid();
-                return prompt(MailState::AuthExternal, replies::kUsernamePrompt);
-            }
-            if (args.size() == 2) {
-                // nginx decodes an initial response before it looks at pop3_auth, so this form is accepted
-                // even with EXTERNAL disabled (auth_http still decides).
-                sasl::SaslOutcome external = sasl::decodeAuthExternal(args[1]);
-                if (!external.ok) return invalid(external.infoLog);
-                return authenticateWith("external", std::move(external.login), std::string(), std::string());
-            }
-            return invalid();
-
-        case sasl::SaslMechanism::Unknown:
-            break;
-    }
-    return invalid();
+    return fromSasl(sasl_.start(parser_.arguments()));
 }
 
 Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleContinuation() {
     // A continuation line split at spaces: only its first part counts.
     const std::vector<std::string>& args = parser_.arguments();
-    const std::string response = args.empty() ? std::string() : args[0];
-
-    switch (mailState_) {
-        case MailState::AuthLoginUsername: {
-            sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(response);
-            if (!user.ok) return invalid(user.infoLog);
-            login_ = std::move(user.login);
-            return prompt(MailState::AuthLoginPassword, replies::kPasswordPrompt);
-        }
-        case MailState::AuthLoginPassword: {
-            sasl::SaslOutcome password = sasl::decodeAuthLoginPassword(response);
-            if (!password.ok) return invalid(password.infoLog);
-            return authenticateWith("plain", login_, std::move(password.password), std::string());
-        }
-        case MailState::AuthPlain: {
-            sasl::SaslOutcome plain = sasl::decodeAuthPlain(response);
-            if (!plain.ok) return invalid(plain.infoLog);
-            return authenticateWith("plain", std::move(plain.login), std::move(plain.password),
-                                    std::string());
-        }
-        case MailState::AuthCramMd5: {
-            sasl::SaslOutcome cram = sasl::decodeAuthCramMd5(response);
-            if (!cram.ok) return invalid(cram.infoLog);
-            return authenticateWith("cram-md5", std::move(cram.login), std::move(cram.password), salt_);
-        }
-        case MailState::AuthExternal: {
-            sasl::SaslOutcome external = sasl::decodeAuthExternal(response);
-            if (!external.ok) return invalid(external.infoLog);
-            return authenticateWith("external", std::move(external.login), std::string(), std::string());
-        }
-        case MailState::Start:
-        case MailState::User:
-            break;
-    }
-    return invalid();
+    return fromSasl(sasl_.respond(args.empty() ? std::string_view() : args[0]));
 }
 
-Pop3ClientProtocol::Outcome Pop3ClientProtocol::authenticateWith(const char* method, std::string login,
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::fromSasl(sasl::SaslStep step) {
+    switch (step.kind) {
+        case sasl::SaslStep::Prompt: {
+            Outcome prompt;
+            prompt.out = step.prompt.line(replies::kChallengePrefix);
+            return prompt;
+        }
+        case sasl::SaslStep::Complete: {
+            sasl::SaslCredentials& done = step.credentials;
+            return authenticateWith(std::move(done.method), std::move(done.login), std::move(done.password),
+                                    std::move(done.salt));
+        }
+        case sasl::SaslStep::Reject:
+            break;
+    }
+    return invalid(std::move(step.infoLog));
+}
+
+Pop3ClientProtocol::Outcome Pop3ClientProtocol::authenticateWith(std::string method, std::string login,
                                                                  std::string password, std::string salt) {
     Outcome outcome;
     outcome.result = Outcome::Authenticate;
-    outcome.credentials.method = method;
+    outcome.credentials.method = std::move(method);
     outcome.credentials.login = std::move(login);
     outcome.credentials.password = std::move(password);
     outcome.credentials.salt = std::move(salt);
@@ -317,6 +240,7 @@ void Pop3ClientProtocol::resetAfterFailedLogin() {
     // Back to START: a client that used USER/PASS must send USER again.
     mailState_ = MailState::Start;
     login_.clear();
+    sasl_.reset();
     parser_.resetToStart();
 }
 

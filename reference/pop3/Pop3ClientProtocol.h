@@ -12,6 +12,7 @@
 #include "pop3/Pop3Capabilities.h"
 #include "pop3/Pop3Parser.h"
 #include "pop3/Pop3Replies.h"
+#include "sasl/SaslExchange.h"
 
 namespace mailwire::pop3 {
 
@@ -47,14 +48,10 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
     bool takeStartTlsRequest();
 
   private:
+    // During an AUTH exchange the state is START and sasl_ is in progress.
     enum class MailState {
         Start,
-        User,  // USER accepted: PASS expected
-        AuthLoginUsername,
-        AuthLoginPassword,
-        AuthPlain,
-        AuthCramMd5,
-        AuthExternal
+        User  // USER accepted: PASS expected
     };
 
     // What handling one line produced, before it becomes a ClientStep (nginx: rc and s->out).
@@ -70,10 +67,9 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
     Outcome handleUserCommand();
     Outcome handleAuth();
     Outcome handleContinuation();
-    Outcome prompt(MailState next, std::string out);
-    Outcome authenticateWith(const char* method, std::string login, std::string password, std::string salt);
+    Outcome fromSasl(sasl::SaslStep step);
+    Outcome authenticateWith(std::string method, std::string login, std::string password, std::string salt);
     static Outcome invalid(std::string infoLog = std::string());
-    bool inSaslExchange() const;
     bool loginBlockedByStartTlsOnly() const;
 
     // Copied from the server{} so the protocol never outlives its configuration.
@@ -83,7 +79,8 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
     const bool proxyPassErrorMessage_;
     Pop3Capabilities capabilities_;
     Pop3Parser parser_;
-    std::string salt_;  // empty unless apop or cram-md5 is enabled
+    sasl::SaslExchange sasl_;  // AUTH, from the mechanism to the credentials
+    std::string salt_;         // empty unless apop or cram-md5 is enabled
 
     std::vector<char> buffer_;
     size_t pos_ = 0;
@@ -97,7 +94,7 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
     bool awaitingRead_ = false;
     bool tlsActive_ = false;
     bool startTlsRequested_ = false;
-    std::string login_;  // from USER, or the AUTH LOGIN user name, until the password arrives
+    std::string login_;  // from USER, until PASS arrives
 };
 
 }  // namespace mailwire::pop3

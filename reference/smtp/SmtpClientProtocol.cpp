@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "sasl/Salt.h"
-#include "sasl/SaslPayloads.h"
 #include "smtp/SmtpBackendLogin.h"
 #include "smtp/SmtpReplies.h"
 
@@ -21,8 +19,10 @@ SmtpClientProtocol::SmtpClientProtocol(const config::ServerConfig& server,
       xclient_(server.xclient),
       proxySmtpAuth_(server.proxySmtpAuth),
       proxyPassErrorMessage_(server.proxyPassErrorMessage),
-      makeSalt_(std::move(makeSalt)),
       capabilities_(server),
+      sasl_(sasl::SaslMechanisms{(server.smtpAuth & config::kAuthCramMd5) != 0,
+                                 (server.smtpAuth & config::kAuthExternal) != 0},
+            std::move(makeSalt)),
       buffer_(std::max<size_t>(server.smtpClientBuffer, 1)) {}
 
 std::string SmtpClientProtocol::greeting() { return "220 " + serverName_ + " ESMTP ready\r\n"; }
@@ -47,14 +47,6 @@ SmtpClientProtocol::Outcome SmtpClientProtocol::invalid(std::string infoLog) {
     Outcome outcome;
     outcome.result = Outcome::Invalid;
     outcome.infoLog = std::move(infoLog);
-    return outcome;
-}
-
-SmtpClientProtocol::Outcome SmtpClientProtocol::prompt(const char* text, MailState next) {
-    mailState_ = next;
-    Outcome outcome;
-    outcome.result = Outcome::Continue;
-    outcome.out = text;
     return outcome;
 }
 
@@ -83,7 +75,7 @@ ClientStep SmtpClientProtocol::step() {
             }
             break;
         case SmtpParseEvent::Command:
-            outcome = mailState_ == MailState::Start ? handleStartCommand() : handleContinuation();
+            outcome = sasl_.inProgress() ? handleContinuation() : handleStartCommand();
             break;
     }
     step.infoLog = outcome.infoLog;
@@ -99,14 +91,14 @@ ClientStep SmtpClientProtocol::step() {
 
     if (outcome.result == Outcome::Invalid) {
         outcome.out = replies::kInvalidCommand;
-        mailState_ = MailState::Start;
+        sasl_.reset();
     }
     step.output = outcome.out;
 
     if (pos_ == last_) pos_ = last_ = 0;
     // After an AUTH step that prompts, the next line is a raw SASL argument (nginx stays in its argument
     // state).
-    if (mailState_ != MailState::Start) {
+    if (sasl_.inProgress()) {
         parser_.startArgumentLine(pos_);
     } else {
         parser_.resetToStart();
@@ -168,65 +160,8 @@ SmtpClientProtocol::Outcome SmtpClientProtocol::handleHelo(bool ehlo) {
 
 SmtpClientProtocol::Outcome SmtpClientProtocol::handleAuth() {
     if (starttls_ == config::StartTls::Only && !tlsActive_) return invalid();
-    const std::vector<std::string>& args = parser_.arguments();
-    if (args.empty()) return reply(replies::kInvalidArgument);
-
-    Outcome done;
-    done.result = Outcome::Authenticate;
-
-    switch (sasl::parseMechanism(args[0])) {
-        case sasl::SaslMechanism::Login:
-            // Accepted whether or not smtp_auth lists it, as in nginx.
-            if (args.size() == 1) return prompt(replies::kUsernamePrompt, MailState::AuthLoginUsername);
-            if (args.size() == 2) {
-                sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(args[1]);
-                if (!user.ok) return invalid(user.infoLog);
-                login_ = std::move(user.login);
-                return prompt(replies::kPasswordPrompt, MailState::AuthLoginPassword);
-            }
-            return invalid();
-
-        case sasl::SaslMechanism::Plain:
-            // Accepted whether or not smtp_auth lists it, as in nginx.
-            if (args.size() == 1) return prompt(replies::kPlainPrompt, MailState::AuthPlain);
-            if (args.size() == 2) {
-                sasl::SaslOutcome plain = sasl::decodeAuthPlain(args[1]);
-                if (!plain.ok) return invalid(plain.infoLog);
-                login_ = std::move(plain.login);
-                password_ = std::move(plain.password);
-                passwordSet_ = true;
-                done.method = "plain";
-                return done;
-            }
-            return invalid();
-
-        case sasl::SaslMechanism::CramMd5: {
-            if (args.size() != 1) return invalid();  // no initial response allowed
-            if (!(authMethods_ & config::kAuthCramMd5)) return invalid();
-            Outcome challenge = prompt("", MailState::AuthCramMd5);
-            challenge.out = sasl::cramMd5Challenge(replies::kChallengePrefix, salt());
-            return challenge;
-        }
-
-        case sasl::SaslMechanism::External:
-            if (args.size() == 1) {
-                if (!(authMethods_ & config::kAuthExternal)) return invalid();
-                return prompt(replies::kUsernamePrompt, MailState::AuthExternal);
-            }
-            if (args.size() == 2) {
-                // nginx decodes an initial response before it looks at smtp_auth.
-                sasl::SaslOutcome external = sasl::decodeAuthExternal(args[1]);
-                if (!external.ok) return invalid(external.infoLog);
-                login_ = std::move(external.login);
-                done.method = "external";
-                return done;
-            }
-            return invalid();
-
-        case sasl::SaslMechanism::Unknown:
-            break;
-    }
-    return invalid();
+    if (parser_.arguments().empty()) return reply(replies::kInvalidArgument);
+    return fromSasl(sasl_.start(parser_.arguments()));
 }
 
 std::string SmtpClientProtocol::bufferForLog() const {
@@ -276,54 +211,31 @@ SmtpClientProtocol::Outcome SmtpClientProtocol::handleStartTls() {
 
 SmtpClientProtocol::Outcome SmtpClientProtocol::handleContinuation() {
     const std::vector<std::string>& args = parser_.arguments();
-    const std::string response = args.empty() ? std::string() : args[0];
-    Outcome done;
-    done.result = Outcome::Authenticate;
+    return fromSasl(sasl_.respond(args.empty() ? std::string_view() : args[0]));
+}
 
-    switch (mailState_) {
-        case MailState::AuthLoginUsername: {
-            sasl::SaslOutcome user = sasl::decodeAuthLoginUsername(response);
-            if (!user.ok) return invalid(user.infoLog);
-            login_ = std::move(user.login);
-            return prompt(replies::kPasswordPrompt, MailState::AuthLoginPassword);
-        }
-        case MailState::AuthLoginPassword: {
-            sasl::SaslOutcome password = sasl::decodeAuthLoginPassword(response);
-            if (!password.ok) return invalid(password.infoLog);
-            password_ = std::move(password.password);
-            passwordSet_ = true;
-            done.method = "plain";
-            return done;
-        }
-        case MailState::AuthPlain: {
-            sasl::SaslOutcome plain = sasl::decodeAuthPlain(response);
-            if (!plain.ok) return invalid(plain.infoLog);
-            login_ = std::move(plain.login);
-            password_ = std::move(plain.password);
-            passwordSet_ = true;
-            done.method = "plain";
-            return done;
-        }
-        case MailState::AuthCramMd5: {
-            sasl::SaslOutcome cram = sasl::decodeAuthCramMd5(response);
-            if (!cram.ok) return invalid(cram.infoLog);
-            login_ = std::move(cram.login);
-            password_ = std::move(cram.password);
-            passwordSet_ = true;
-            done.method = "cram-md5";
-            return done;
-        }
-        case MailState::AuthExternal: {
-            sasl::SaslOutcome external = sasl::decodeAuthExternal(response);
-            if (!external.ok) return invalid(external.infoLog);
-            login_ = std::move(external.login);
-            done.method = "external";
-            return done;
-        }
-        case MailState::Start:
+SmtpClientProtocol::Outcome SmtpClientProtocol::fromSasl(sasl::SaslStep step) {
+    Outcome outcome;
+    switch (step.kind) {
+        case sasl::SaslStep::Prompt:
+            // The AUTH LOGIN user name is kept at once, like the rest of what the session remembers.
+            if (step.prompt.kind == sasl::SaslPrompt::Password) login_ = std::move(step.credentials.login);
+            outcome.result = Outcome::Continue;
+            outcome.out = step.prompt.line(replies::kChallengePrefix);
+            return outcome;
+        case sasl::SaslStep::Complete:
+            login_ = std::move(step.credentials.login);
+            if (step.credentials.hasPassword) {
+                password_ = std::move(step.credentials.password);
+                passwordSet_ = true;
+            }
+            outcome.result = Outcome::Authenticate;
+            outcome.method = std::move(step.credentials.method);
+            return outcome;
+        case sasl::SaslStep::Reject:
             break;
     }
-    return invalid();
+    return invalid(std::move(step.infoLog));
 }
 
 mail::Credentials SmtpClientProtocol::credentialsFor(const std::string& method) {
@@ -332,7 +244,7 @@ mail::Credentials SmtpClientProtocol::credentialsFor(const std::string& method) 
     credentials.login = login_;
     credentials.password = passwordSet_ ? password_ : std::string();
     if (credentials.method == "cram-md5") {
-        credentials.salt = salt();
+        credentials.salt = sasl_.salt();
         // nginx >= 1.29.7 forgets the digest once it is sent: it is no password for the backend.
         password_.clear();
         passwordSet_ = false;
@@ -343,16 +255,7 @@ mail::Credentials SmtpClientProtocol::credentialsFor(const std::string& method) 
         credentials.smtpTo = rcptTo_;
     }
     lastCredentials_ = credentials;
-    mailState_ = MailState::Start;
     return credentials;
-}
-
-const std::string& SmtpClientProtocol::salt() {
-    if (!saltMade_) {
-        salt_ = makeSalt_ ? makeSalt_() : std::string();
-        saltMade_ = true;
-    }
-    return salt_;
 }
 
 std::string SmtpClientProtocol::loginFailedReply(const std::string& text, const std::string& errorCode) {
@@ -360,7 +263,7 @@ std::string SmtpClientProtocol::loginFailedReply(const std::string& text, const 
 }
 
 void SmtpClientProtocol::resetAfterFailedLogin() {
-    mailState_ = MailState::Start;
+    sasl_.reset();
     parser_.resetToStart();
 }
 

@@ -8,6 +8,7 @@
 
 #include "config/MailConfig.h"
 #include "mail/ClientProtocol.h"
+#include "sasl/SaslExchange.h"
 #include "smtp/SmtpCapabilities.h"
 #include "smtp/SmtpParser.h"
 
@@ -43,15 +44,6 @@ class SmtpClientProtocol : public mail::ClientProtocol {
     bool takeStartTlsRequest();
 
   private:
-    enum class MailState {
-        Start,
-        AuthLoginUsername,
-        AuthLoginPassword,
-        AuthPlain,
-        AuthCramMd5,
-        AuthExternal
-    };
-
     struct Outcome {
         enum Result { Ok, Continue, Invalid, Authenticate } result = Ok;
         std::string out;
@@ -66,12 +58,11 @@ class SmtpClientProtocol : public mail::ClientProtocol {
     Outcome handleRcpt();
     Outcome handleStartTls();
     Outcome handleContinuation();
+    Outcome fromSasl(sasl::SaslStep step);
     // The credentials of an attempt, from what the session keeps (login, password, HELO, MAIL, RCPT).
     mail::Credentials credentialsFor(const std::string& method);
     static Outcome reply(const char* text);
     static Outcome invalid(std::string infoLog = std::string());
-    Outcome prompt(const char* text, MailState next);
-    const std::string& salt();
     std::string bufferForLog() const;
 
     // Copied from the server{} so the protocol never outlives its configuration.
@@ -83,23 +74,20 @@ class SmtpClientProtocol : public mail::ClientProtocol {
     const bool xclient_;
     const bool proxySmtpAuth_;
     const bool proxyPassErrorMessage_;
-    std::function<std::string()> makeSalt_;
     SmtpCapabilities capabilities_;
     SmtpParser parser_;
+    sasl::SaslExchange sasl_;  // AUTH, from the mechanism to the credentials
 
     std::vector<char> buffer_;
     size_t pos_ = 0;
     size_t last_ = 0;
 
-    MailState mailState_ = MailState::Start;
     int errors_ = 0;
     bool quit_ = false;
     // nginx parses again right after a reply only if unparsed bytes remain; otherwise it waits for a read.
     bool awaitingRead_ = false;
     bool tlsActive_ = false;
     bool startTlsRequested_ = false;
-    bool saltMade_ = false;
-    std::string salt_;
 
     // What nginx keeps in the session between commands.
     bool esmtp_ = false;  // set by EHLO, never cleared (quirk 11)
