@@ -17,8 +17,8 @@ AFTER_FAILURE_S = 0.3  # how long to keep listening after a mismatch, for the re
 class _Connection:
     """A client socket with a line buffer; EOF and RST are both `closed`."""
 
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    def __init__(self, host, port):
+        self.sock = socket.create_connection((host, port), timeout=10)
         self.sock.setblocking(False)
         self.buffer = b""
         self.closed_how = None  # None, "close" or "reset"
@@ -108,9 +108,12 @@ def _render_step(step):
 
 
 class ClientScript:
-    """Runs resolved client steps (placeholders already substituted) and fills a Leg."""
+    """Runs resolved client steps (placeholders already substituted) and fills a Leg.
 
-    def __init__(self, port, steps, timeout_ms):
+    `host` is the loopback address the client connects from and to: 127.0.0.1, or ::1 for an IPv6 client."""
+
+    def __init__(self, port, steps, timeout_ms, host="127.0.0.1"):
+        self.host = host
         self.port = port
         self.steps = steps
         self.timeout_ms = timeout_ms
@@ -119,7 +122,7 @@ class ClientScript:
 
     def run(self):
         try:
-            self.conn = _Connection(self.port)
+            self.conn = _Connection(self.host, self.port)
         except OSError as error:
             self.leg.add("(connect to the proxy)", f"(connect failed: {error})", False)
             return self.leg

@@ -109,33 +109,40 @@ def wait_for_port_file(process, path, timeout_s=10.0):
         time.sleep(0.01)
 
 
-def wait_for_listening(process, port, timeout_s=10.0):
-    """Waits until 127.0.0.1:port accepts a TCP connection (the probe is closed at once)."""
+def _shown_address(host, port):
+    """host:port as nginx writes a listen address: an IPv6 host in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def wait_for_listening(process, port, timeout_s=10.0, host="127.0.0.1"):
+    """Waits until host:port (127.0.0.1 or ::1) accepts a TCP connection (the probe is closed at once)."""
     deadline = time.monotonic() + timeout_s
+    address = _shown_address(host, port)
     while True:
         if process.exited():
             raise ProcessError(f"{process.name} exited with status {process.popen.returncode} "
-                               f"before listening on 127.0.0.1:{port}")
+                               f"before listening on {address}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1.0):
+            with socket.create_connection((host, port), timeout=1.0):
                 return
         except OSError:
             pass
         if time.monotonic() > deadline:
-            raise ProcessError(f"{process.name} did not listen on 127.0.0.1:{port} within {timeout_s:.0f} s")
+            raise ProcessError(f"{process.name} did not listen on {address} within {timeout_s:.0f} s")
         time.sleep(0.02)
 
 
-def reserve_port():
-    """A socket bound to a free loopback port and not listening: connections to it are refused.
+def reserve_port(host="127.0.0.1"):
+    """A socket bound to a free port on loopback `host` (127.0.0.1 or ::1) and not listening: connections to it
+    are refused.
 
     It has SO_REUSEADDR, so a proxy (which sets SO_REUSEADDR too) can bind and listen on the port while it is
     still held; the caller keeps it until the proxy listens, so no concurrent run can take the port in between.
     A backend that is down keeps it for the whole run.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind((host, 0))
     return sock
 
 

@@ -1,8 +1,9 @@
 """The runner: one scenario against one proxy, in a fresh scratch folder, with every process stopped after.
 
-Order: reserve the proxy's port (and one per `down` backend), start the backend fakes, then the auth
-fake (its responses may name backend ports), write the config, start the proxy, play the client,
-wait briefly for the backend connections to finish, snapshot the transcripts, stop everything, compare.
+Order: reserve the proxy's port on the scenario's client address (and one on 127.0.0.1 per `down` backend),
+start the backend fakes, then the auth fake (its responses may name backend ports), write the config, start
+the proxy, play the client, wait briefly for the backend connections to finish, snapshot the transcripts,
+stop everything, compare.
 """
 
 import dataclasses
@@ -161,7 +162,7 @@ class ScenarioRun:
         self.proxy_process = ManagedProcess("proxy", self.proxy.argv(self.run_dir, conf_path, errlog_path),
                                             self.run_dir)
         try:
-            wait_for_listening(self.proxy_process, port)
+            wait_for_listening(self.proxy_process, port, host=self.scenario.client_address)
         except ProcessError as error:
             raise ProcessError(f"{error}\n  command: {' '.join(self.proxy_process.argv)}\n"
                                f"{self.proxy_process.output()}") from None
@@ -183,7 +184,7 @@ class ScenarioRun:
 
     def play(self):
         scenario = self.scenario
-        proxy_socket = reserve_port()
+        proxy_socket = reserve_port(scenario.client_address)  # the fakes stay on 127.0.0.1 either way
         self.reserved.append(proxy_socket)
         placeholders = Placeholders(proxy_socket.getsockname()[1], None, {}, self.run_dir)
         if scenario.dns is not None:
@@ -201,7 +202,7 @@ class ScenarioRun:
         self.start_proxy(proxy_socket, placeholders)
 
         client_leg = ClientScript(placeholders.proxy_port, resolved_steps(scenario.client, placeholders),
-                                  scenario.timeout_ms).run()
+                                  scenario.timeout_ms, scenario.client_address).run()
         self.wait_for_backends_to_finish()
         # Snapshot before stopping anything: events caused by the shutdown itself are not compared.
         snapshot = {name: read_transcript(path) for name, path in self.transcripts.items()}

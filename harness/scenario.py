@@ -35,7 +35,11 @@ BACKEND_STEPS = {
     "wait_ms": "ms",
     "close": "true",
 }
-TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "config", "dns", "auth", "backends", "client")
+TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "client_address", "config", "dns", "auth", "backends",
+                  "client")
+# Where the client connects from (and to): IPv4 loopback, or IPv6 loopback with `listen [::1]:${proxy_port};`.
+CLIENT_ADDRESSES = ("127.0.0.1", "::1")
+DEFAULT_CLIENT_ADDRESS = "127.0.0.1"
 AUTH_KEYS = ("request", "response", "response_raw", "delay_ms", "close_without_response", "no_response")
 BACKEND_KEYS = ("protocol", "down", "script", "connections")
 DNS_KEYS = ("answers", "expect")
@@ -138,6 +142,7 @@ class Scenario:
     backends: Dict[str, Backend]
     client: List[Step]
     dns: Optional[DnsSection] = None
+    client_address: str = DEFAULT_CLIENT_ADDRESS
 
     def unmet_need(self, proxy_kind, proxy_version):
         for need in self.needs:
@@ -390,6 +395,12 @@ class _Validator:
             timeout_ms = self.millis(doc["timeout_ms"], doc.line_of("timeout_ms"), "timeout_ms")
             if timeout_ms == 0:
                 self.fail(doc.line_of("timeout_ms"), "timeout_ms must be above 0")
+        client_address = DEFAULT_CLIENT_ADDRESS
+        if "client_address" in doc:
+            client_address = self.string(doc["client_address"], doc.line_of("client_address"), "client_address")
+            if client_address not in CLIENT_ADDRESSES:
+                self.fail(doc.line_of("client_address"), "client_address must be one of "
+                          f"{', '.join(repr(a) for a in CLIENT_ADDRESSES)}, got {client_address!r}")
 
         backends = {}
         if "backends" in doc:
@@ -421,7 +432,7 @@ class _Validator:
             if step.kind in ("close", "expect_close"):
                 closed_by = step
         return Scenario(self.path, title, about, needs, timeout_ms, config, doc.line_of("config"),
-                        auth, backends, client, dns)
+                        auth, backends, client, dns, client_address)
 
 
 def _yaml_type(value):
