@@ -1,7 +1,5 @@
 #include "imap/ImapClientProtocol.h"
 
-#include <algorithm>
-
 #include "imap/ImapBackendLogin.h"
 #include "imap/ImapReplies.h"
 
@@ -11,25 +9,22 @@ using mail::ClientStep;
 
 ImapClientProtocol::ImapClientProtocol(const config::ServerConfig& server,
                                        std::function<std::string()> makeSalt)
-    : maxErrors_(server.maxErrors),
-      starttls_(server.starttls),
+    : starttls_(server.starttls),
       proxyPassErrorMessage_(server.proxyPassErrorMessage),
       capabilities_(server),
       sasl_(sasl::SaslMechanisms{(server.imapAuth & config::kAuthCramMd5) != 0,
                                  (server.imapAuth & config::kAuthExternal) != 0},
             std::move(makeSalt)),
-      bufferSize_(server.imapClientBuffer) {}
+      input_(server.imapClientBuffer, server.maxErrors) {}
 
 std::string ImapClientProtocol::greeting() { return replies::kGreeting; }
 
 char* ImapClientProtocol::readSpace(size_t& room) {
     awaitingRead_ = false;
-    if (buffer_.empty()) buffer_.resize(bufferSize_);  // like nginx, only once the client sends something
-    room = bufferSize_ - last_;
-    return buffer_.data() + last_;
+    return input_.readSpace(room);
 }
 
-void ImapClientProtocol::commitRead(size_t bytes) { last_ = std::min(last_ + bytes, bufferSize_); }
+void ImapClientProtocol::commitRead(size_t bytes) { input_.commitRead(bytes); }
 
 std::string ImapClientProtocol::currentTag() const {
     return parser_.tag().empty() ? std::string(replies::kNoTag) : parser_.tag();
@@ -50,24 +45,24 @@ ClientStep ImapClientProtocol::step() {
     }
     if (awaitingRead_) return step;
 
-    const ImapParseEvent event = parser_.parse(buffer_.data(), pos_, last_);
+    const ImapParseEvent event = input_.parseWith(parser_);
     Outcome outcome;
     switch (event.kind) {
         case ImapParseEvent::NeedMore:
-            if (last_ < bufferSize_) return step;
+            if (!input_.full()) return step;
             // Full buffer, unfinished command: reply and close; this is not counted as an error.
-            outcome = invalid("client sent too long command \"" + std::string(buffer_.data(), last_) + "\"");
+            outcome = invalid(input_.tooLongLog());
             quit_ = true;
             break;
         case ImapParseEvent::LiteralContinuation:
             step.kind = ClientStep::Reply;
             step.output = replies::kLiteralContinue;
-            awaitingRead_ = pos_ == last_;
+            awaitingRead_ = input_.consumed();
             return step;
         case ImapParseEvent::Invalid:
             outcome = invalid();
-            if (++errors_ >= maxErrors_) {
-                outcome.infoLog = "client sent too many invalid commands";
+            if (input_.countParseError()) {
+                outcome.infoLog = core::CommandBuffer::kTooManyErrorsLog;
                 quit_ = true;
             }
             if (event.closeAfterReply) quit_ = true;
@@ -81,7 +76,7 @@ ClientStep ImapClientProtocol::step() {
     if (outcome.result == Outcome::Authenticate) {
         // The tag stays for the NO reply and the backend LOGIN; unread pipelined bytes stay in the buffer.
         loginTag_ = parser_.tag();
-        if (pos_ == last_) pos_ = last_ = 0;
+        input_.resetIfConsumed();
         parser_.resetToStart();
         step.kind = ClientStep::Authenticate;
         step.credentials = std::move(outcome.credentials);
@@ -98,12 +93,12 @@ ClientStep ImapClientProtocol::step() {
     if (outcome.result == Outcome::Continue && parser_.inContinuation()) {
         // A SASL continuation follows: the tag is kept, and so is the buffer it was read into.
     } else {
-        if (pos_ == last_) pos_ = last_ = 0;
+        input_.resetIfConsumed();
         parser_.resetToStart();
     }
 
     step.kind = quit_ ? ClientStep::Close : ClientStep::Reply;
-    awaitingRead_ = pos_ == last_;
+    awaitingRead_ = input_.consumed();
     return step;
 }
 
@@ -144,7 +139,7 @@ ImapClientProtocol::Outcome ImapClientProtocol::handleStartCommand() {
         case ImapCommand::StartTls:
             if (tlsActive_ || starttls_ == config::StartTls::Off) return invalid();
             // Bytes after STARTTLS are thrown away: they could be injected commands.
-            pos_ = last_ = 0;
+            input_.discard();
             startTlsRequested_ = true;
             return outcome;
 
@@ -212,11 +207,7 @@ void ImapClientProtocol::resetAfterFailedLogin() {
 
 std::string ImapClientProtocol::internalErrorReply() const { return replies::kInternalError; }
 
-std::string ImapClientProtocol::takeUnconsumedInput() {
-    std::string rest(buffer_.data() + pos_, last_ - pos_);
-    pos_ = last_ = 0;
-    return rest;
-}
+std::string ImapClientProtocol::takeUnconsumedInput() { return input_.takeUnconsumed(); }
 
 std::unique_ptr<mail::BackendLogin> ImapClientProtocol::makeBackendLogin(
     const mail::Credentials& effective, const mail::ClientContext& /*client*/) {

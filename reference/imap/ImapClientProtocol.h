@@ -4,9 +4,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "config/MailConfig.h"
+#include "core/CommandBuffer.h"
 #include "imap/ImapCapabilities.h"
 #include "imap/ImapParser.h"
 #include "mail/ClientProtocol.h"
@@ -30,7 +30,7 @@ class ImapClientProtocol : public mail::ClientProtocol {
     void resetAfterFailedLogin() override;
     std::string internalErrorReply() const override;
     std::string takeUnconsumedInput() override;
-    size_t relayBufferSize() const override { return bufferSize_; }
+    size_t relayBufferSize() const override { return input_.capacity(); }
     std::unique_ptr<mail::BackendLogin> makeBackendLogin(const mail::Credentials& effective,
                                                          const mail::ClientContext& client) override;
 
@@ -63,19 +63,14 @@ class ImapClientProtocol : public mail::ClientProtocol {
     std::string currentTag() const;
 
     // Copied from the server{} so the protocol never outlives its configuration.
-    const int maxErrors_;
     const config::StartTls starttls_;
     const bool proxyPassErrorMessage_;
     ImapCapabilities capabilities_;
     ImapParser parser_;
     sasl::SaslExchange sasl_;  // AUTHENTICATE, from the mechanism to the credentials
 
-    size_t bufferSize_;
-    std::vector<char> buffer_;  // allocated at the first read: an idle session costs no buffer
-    size_t pos_ = 0;
-    size_t last_ = 0;
+    core::CommandBuffer input_;  // imap_client_buffer bytes, allocated at the first read
 
-    int errors_ = 0;
     bool quit_ = false;
     // nginx parses again right after a reply only if unparsed bytes remain; otherwise it waits for the next
     // read event (readSpace() is the session's sign of one), even when the buffer is already full.

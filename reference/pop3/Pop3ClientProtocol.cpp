@@ -1,7 +1,5 @@
 #include "pop3/Pop3ClientProtocol.h"
 
-#include <algorithm>
-
 #include "pop3/Pop3BackendLogin.h"
 #include "pop3/Pop3Replies.h"
 
@@ -11,15 +9,14 @@ using mail::ClientStep;
 
 Pop3ClientProtocol::Pop3ClientProtocol(const config::ServerConfig& server,
                                        std::function<std::string()> makeSalt)
-    : maxErrors_(server.maxErrors),
-      authMethods_(effectivePop3AuthMethods(server.pop3Auth)),
+    : authMethods_(effectivePop3AuthMethods(server.pop3Auth)),
       starttls_(server.starttls),
       proxyPassErrorMessage_(server.proxyPassErrorMessage),
       capabilities_(server),
       sasl_(sasl::SaslMechanisms{(authMethods_ & config::kAuthCramMd5) != 0,
                                  (authMethods_ & config::kAuthExternal) != 0},
             std::move(makeSalt)),
-      buffer_(kClientBufferSize) {
+      input_(kClientBufferSize, server.maxErrors) {
     // The greeting carries the salt, so it is made now.
     if (authMethods_ & (config::kAuthApop | config::kAuthCramMd5)) salt_ = sasl_.salt();
 }
@@ -31,11 +28,10 @@ std::string Pop3ClientProtocol::greeting() {
 
 char* Pop3ClientProtocol::readSpace(size_t& room) {
     awaitingRead_ = false;
-    room = buffer_.size() - last_;
-    return buffer_.data() + last_;
+    return input_.readSpace(room);
 }
 
-void Pop3ClientProtocol::commitRead(size_t bytes) { last_ = std::min(last_ + bytes, buffer_.size()); }
+void Pop3ClientProtocol::commitRead(size_t bytes) { input_.commitRead(bytes); }
 
 Pop3ClientProtocol::Outcome Pop3ClientProtocol::invalid(std::string infoLog) {
     Outcome outcome;
@@ -52,20 +48,20 @@ ClientStep Pop3ClientProtocol::step() {
     }
     if (awaitingRead_) return step;
 
-    const Pop3ParseEvent event = parser_.parse(buffer_.data(), pos_, last_);
+    const Pop3ParseEvent event = input_.parseWith(parser_);
     Outcome outcome;
     switch (event.kind) {
         case Pop3ParseEvent::NeedMore:
-            if (last_ < buffer_.size()) return step;
+            if (!input_.full()) return step;
             // Full buffer, unfinished command (the buffer is never compacted, so pipelined commands can
             // fill it): reply and close; this is not counted as an error.
-            outcome = invalid("client sent too long command \"" + std::string(buffer_.data(), last_) + "\"");
+            outcome = invalid(input_.tooLongLog());
             quit_ = true;
             break;
         case Pop3ParseEvent::Invalid:
             outcome = invalid();
-            if (++errors_ >= maxErrors_) {
-                outcome.infoLog = "client sent too many invalid commands";
+            if (input_.countParseError()) {
+                outcome.infoLog = core::CommandBuffer::kTooManyErrorsLog;
                 quit_ = true;
             }
             break;
@@ -77,7 +73,7 @@ ClientStep Pop3ClientProtocol::step() {
 
     if (outcome.result == Outcome::Authenticate) {
         // Unread pipelined bytes stay in the buffer: they go to the backend once it has logged us in.
-        if (pos_ == last_) pos_ = last_ = 0;
+        input_.resetIfConsumed();
         parser_.resetToStart();
         step.kind = ClientStep::Authenticate;
         step.credentials = std::move(outcome.credentials);
@@ -98,10 +94,10 @@ ClientStep Pop3ClientProtocol::step() {
     } else {
         parser_.resetToStart();
     }
-    if (pos_ == last_) pos_ = last_ = 0;
+    input_.resetIfConsumed();
 
     step.kind = quit_ ? ClientStep::Close : ClientStep::Reply;
-    awaitingRead_ = pos_ == last_;
+    awaitingRead_ = input_.consumed();
     return step;
 }
 
@@ -148,7 +144,7 @@ Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleStartCommand() {
         case Pop3Command::Stls:
             if (tlsActive_ || starttls_ == config::StartTls::Off) return invalid();
             // Bytes after STLS are thrown away: they could be injected commands.
-            pos_ = last_ = 0;
+            input_.discard();
             startTlsRequested_ = true;
             return outcome;
 
@@ -246,11 +242,7 @@ void Pop3ClientProtocol::resetAfterFailedLogin() {
 
 std::string Pop3ClientProtocol::internalErrorReply() const { return replies::kInternalError; }
 
-std::string Pop3ClientProtocol::takeUnconsumedInput() {
-    std::string rest(buffer_.data() + pos_, last_ - pos_);
-    pos_ = last_ = 0;
-    return rest;
-}
+std::string Pop3ClientProtocol::takeUnconsumedInput() { return input_.takeUnconsumed(); }
 
 std::unique_ptr<mail::BackendLogin> Pop3ClientProtocol::makeBackendLogin(
     const mail::Credentials& effective, const mail::ClientContext& /*client*/) {

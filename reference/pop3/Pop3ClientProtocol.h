@@ -5,9 +5,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "config/MailConfig.h"
+#include "core/CommandBuffer.h"
 #include "mail/ClientProtocol.h"
 #include "pop3/Pop3Capabilities.h"
 #include "pop3/Pop3Parser.h"
@@ -73,7 +73,6 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
     bool loginBlockedByStartTlsOnly() const;
 
     // Copied from the server{} so the protocol never outlives its configuration.
-    const int maxErrors_;
     const unsigned authMethods_;  // pop3_auth, with plain implying LOGIN
     const config::StartTls starttls_;
     const bool proxyPassErrorMessage_;
@@ -82,12 +81,9 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
     sasl::SaslExchange sasl_;  // AUTH, from the mechanism to the credentials
     std::string salt_;         // empty unless apop or cram-md5 is enabled
 
-    std::vector<char> buffer_;
-    size_t pos_ = 0;
-    size_t last_ = 0;
+    core::CommandBuffer input_;  // kClientBufferSize bytes, allocated at the first read
 
     MailState mailState_ = MailState::Start;
-    int errors_ = 0;
     bool quit_ = false;
     // nginx parses again right after a reply only if unparsed bytes remain; otherwise it waits for the next
     // read event (readSpace() is the session's sign of one), even when the buffer is already full.

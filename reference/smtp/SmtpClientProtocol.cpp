@@ -11,8 +11,7 @@ using mail::ClientStep;
 
 SmtpClientProtocol::SmtpClientProtocol(const config::ServerConfig& server,
                                        std::function<std::string()> makeSalt)
-    : maxErrors_(server.maxErrors),
-      authMethods_(server.smtpAuth),
+    : authMethods_(server.smtpAuth),
       starttls_(server.starttls),
       greetingDelay_(server.smtpGreetingDelay),
       serverName_(server.serverName),
@@ -23,7 +22,7 @@ SmtpClientProtocol::SmtpClientProtocol(const config::ServerConfig& server,
       sasl_(sasl::SaslMechanisms{(server.smtpAuth & config::kAuthCramMd5) != 0,
                                  (server.smtpAuth & config::kAuthExternal) != 0},
             std::move(makeSalt)),
-      buffer_(std::max<size_t>(server.smtpClientBuffer, 1)) {}
+      input_(std::max<size_t>(server.smtpClientBuffer, 1), server.maxErrors) {}
 
 std::string SmtpClientProtocol::greeting() { return "220 " + serverName_ + " ESMTP ready\r\n"; }
 
@@ -31,11 +30,10 @@ std::string SmtpClientProtocol::rejectedBeforeGreetingReply() const { return rep
 
 char* SmtpClientProtocol::readSpace(size_t& room) {
     awaitingRead_ = false;
-    room = buffer_.size() - last_;
-    return buffer_.data() + last_;
+    return input_.readSpace(room);
 }
 
-void SmtpClientProtocol::commitRead(size_t bytes) { last_ = std::min(last_ + bytes, buffer_.size()); }
+void SmtpClientProtocol::commitRead(size_t bytes) { input_.commitRead(bytes); }
 
 SmtpClientProtocol::Outcome SmtpClientProtocol::reply(const char* text) {
     Outcome outcome;
@@ -58,19 +56,19 @@ ClientStep SmtpClientProtocol::step() {
     }
     if (awaitingRead_) return step;
 
-    const SmtpParseEvent event = parser_.parse(buffer_.data(), pos_, last_);
+    const SmtpParseEvent event = input_.parseWith(parser_);
     Outcome outcome;
     switch (event.kind) {
         case SmtpParseEvent::NeedMore:
-            if (last_ < buffer_.size()) return step;
+            if (!input_.full()) return step;
             // Full buffer, unfinished command: reply and close; this is not counted as an error.
-            outcome = invalid("client sent too long command \"" + std::string(buffer_.data(), last_) + "\"");
+            outcome = invalid(input_.tooLongLog());
             quit_ = true;
             break;
         case SmtpParseEvent::Invalid:
             outcome = invalid();
-            if (++errors_ >= maxErrors_) {
-                outcome.infoLog = "client sent too many invalid commands";
+            if (input_.countParseError()) {
+                outcome.infoLog = core::CommandBuffer::kTooManyErrorsLog;
                 quit_ = true;
             }
             break;
@@ -82,7 +80,7 @@ ClientStep SmtpClientProtocol::step() {
 
     if (outcome.result == Outcome::Authenticate) {
         // Unread pipelined bytes stay in the buffer: they go to the backend after a successful login.
-        if (pos_ == last_) pos_ = last_ = 0;
+        input_.resetIfConsumed();
         parser_.resetToStart();
         step.kind = ClientStep::Authenticate;
         step.credentials = credentialsFor(outcome.method);
@@ -95,17 +93,17 @@ ClientStep SmtpClientProtocol::step() {
     }
     step.output = outcome.out;
 
-    if (pos_ == last_) pos_ = last_ = 0;
+    input_.resetIfConsumed();
     // After an AUTH step that prompts, the next line is a raw SASL argument (nginx stays in its argument
     // state).
     if (sasl_.inProgress()) {
-        parser_.startArgumentLine(pos_);
+        parser_.startArgumentLine(input_.pos());
     } else {
         parser_.resetToStart();
     }
 
     step.kind = quit_ ? ClientStep::Close : ClientStep::Reply;
-    awaitingRead_ = pos_ == last_;
+    awaitingRead_ = input_.consumed();
     return step;
 }
 
@@ -165,7 +163,7 @@ SmtpClientProtocol::Outcome SmtpClientProtocol::handleAuth() {
 }
 
 std::string SmtpClientProtocol::bufferForLog() const {
-    std::string text(buffer_.data(), last_);
+    std::string text(input_.contents());
     for (char& c : text)
         if (c == '\r' || c == '\n') c = '_';
     return text;
@@ -204,7 +202,7 @@ SmtpClientProtocol::Outcome SmtpClientProtocol::handleStartTls() {
     helo_.clear();
     mailFrom_.clear();
     rcptTo_.clear();
-    pos_ = last_ = 0;
+    input_.discard();
     startTlsRequested_ = true;
     return reply(replies::kStartTls);
 }
@@ -269,11 +267,7 @@ void SmtpClientProtocol::resetAfterFailedLogin() {
 
 std::string SmtpClientProtocol::internalErrorReply() const { return replies::kInternalError; }
 
-std::string SmtpClientProtocol::takeUnconsumedInput() {
-    std::string rest(buffer_.data() + pos_, last_ - pos_);
-    pos_ = last_ = 0;
-    return rest;
-}
+std::string SmtpClientProtocol::takeUnconsumedInput() { return input_.takeUnconsumed(); }
 
 std::unique_ptr<mail::BackendLogin> SmtpClientProtocol::makeBackendLogin(const mail::Credentials& effective,
                                                                          const mail::ClientContext& client) {

@@ -4,9 +4,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "config/MailConfig.h"
+#include "core/CommandBuffer.h"
 #include "mail/ClientProtocol.h"
 #include "sasl/SaslExchange.h"
 #include "smtp/SmtpCapabilities.h"
@@ -34,7 +34,7 @@ class SmtpClientProtocol : public mail::ClientProtocol {
     void resetAfterFailedLogin() override;
     std::string internalErrorReply() const override;
     std::string takeUnconsumedInput() override;
-    size_t relayBufferSize() const override { return buffer_.size(); }
+    size_t relayBufferSize() const override { return input_.capacity(); }
     std::unique_ptr<mail::BackendLogin> makeBackendLogin(const mail::Credentials& effective,
                                                          const mail::ClientContext& client) override;
 
@@ -66,7 +66,6 @@ class SmtpClientProtocol : public mail::ClientProtocol {
     std::string bufferForLog() const;
 
     // Copied from the server{} so the protocol never outlives its configuration.
-    const int maxErrors_;
     const unsigned authMethods_;
     const config::StartTls starttls_;
     const std::chrono::milliseconds greetingDelay_;
@@ -78,11 +77,8 @@ class SmtpClientProtocol : public mail::ClientProtocol {
     SmtpParser parser_;
     sasl::SaslExchange sasl_;  // AUTH, from the mechanism to the credentials
 
-    std::vector<char> buffer_;
-    size_t pos_ = 0;
-    size_t last_ = 0;
+    core::CommandBuffer input_;  // smtp_client_buffer bytes, allocated at the first read
 
-    int errors_ = 0;
     bool quit_ = false;
     // nginx parses again right after a reply only if unparsed bytes remain; otherwise it waits for a read.
     bool awaitingRead_ = false;
