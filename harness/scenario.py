@@ -431,6 +431,11 @@ class _Validator:
                                      "the connection is closed by then")
             if step.kind in ("close", "expect_close"):
                 closed_by = step
+        last = next((step for step in reversed(client) if step.kind != "wait_ms"), None)
+        if last is not None and last.kind in ("send", "send_raw"):
+            # Whether the reply to a last send arrives before the run ends is a matter of timing.
+            self.fail(last.line, f"the client ends with '{last.kind}': follow it with an expectation "
+                                 "(expect, expect_close, expect_silence_ms) or close")
         return Scenario(self.path, title, about, needs, timeout_ms, config, doc.line_of("config"),
                         auth, backends, client, dns, client_address)
 

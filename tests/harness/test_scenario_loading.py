@@ -81,6 +81,7 @@ def test_needs_is_parsed_and_explains_a_skip(tmp_path):
     ("title: t\nconfig: x\nclient:\n  - wait_ms: -5\n", 4, "milliseconds"),
     ("title: t\nconfig: x\nclient:\n  - close: false\n", 4, "takes the value true"),
     ("title: t\nconfig: x\nclient:\n  - close: true\n  - wait_ms: 5\n  - send: x\n", 6, "after 'close' (line 4)"),
+    ("title: t\nconfig: x\nclient:\n  - expect: a\n  - send: b\n  - wait_ms: 5\n", 5, "ends with 'send'"),
     ("title: t\nconfig: x\nclient:\n  - send_raw: \"\\u20ac\"\n", 4, "U+0000..U+00FF"),
     ("title: t\nneeds: nginx 1.2\nconfig: x\nclient: [{close: true}]\n", 2, "needs must read like"),
     ("title: t\nconfig: |\n  listen ${proxy_prot};\nclient: [{close: true}]\n", 2, "unknown placeholder ${proxy_prot}"),
