@@ -67,7 +67,10 @@ void Acceptor::onReadable(const Listener& listener) {
     // Keeps the set (and `listener`) alive even if a session callback swaps configurations meanwhile.
     auto keep = listeners_;
     for (;;) {
-        const int fd = ::accept4(listener.socket->fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        sockaddr_storage peer{};
+        socklen_t peerLength = sizeof peer;
+        const int fd = ::accept4(listener.socket->fd(), reinterpret_cast<sockaddr*>(&peer), &peerLength,
+                                 SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             const int err = errno;
             if (err == EAGAIN || err == EWOULDBLOCK) return;
@@ -94,7 +97,7 @@ void Acceptor::onReadable(const Listener& listener) {
         const size_t index = static_cast<size_t>(route - listener.plan.routes.data());
         const auto& server = listener.servers[index];
         core::Log* serverLog = logs_ ? &logs_->forServer(server.get()) : nullptr;
-        sessions_.accept(core::TcpConnection::adopt(loop_, fd), server, route->listenText, serverLog);
+        sessions_.accept(core::TcpConnection::adopt(loop_, fd, &peer), server, route->listenText, serverLog);
     }
 }
 

@@ -59,8 +59,15 @@ TcpConnection::TcpConnection(EventLoop& loop, int fd, bool connecting)
 
 TcpConnection::~TcpConnection() { close(); }
 
-std::unique_ptr<TcpConnection> TcpConnection::adopt(EventLoop& loop, int fd) {
-    return std::unique_ptr<TcpConnection>(new TcpConnection(loop, fd, false));
+std::unique_ptr<TcpConnection> TcpConnection::adopt(EventLoop& loop, int fd, const sockaddr_storage* peer) {
+    std::unique_ptr<TcpConnection> conn(new TcpConnection(loop, fd, false));
+    std::string ip;
+    unsigned short port = 0;
+    if (peer && describe(*peer, ip, port)) {
+        conn->peerIp_ = ip;
+        conn->peerText_ = formatAddress(ip, port);
+    }
+    return conn;
 }
 
 std::unique_ptr<TcpConnection> TcpConnection::connect(EventLoop& loop, const std::string& ip,

@@ -14,7 +14,9 @@ namespace mailwire::core {
 class TcpConnection : public Connection {
   public:
     // Takes ownership of an accepted, connected socket (made non-blocking here).
-    static std::unique_ptr<TcpConnection> adopt(EventLoop& loop, int fd);
+    // `peer` is the address accept() returned: getpeername() fails once the client has already reset.
+    static std::unique_ptr<TcpConnection> adopt(EventLoop& loop, int fd,
+                                                const sockaddr_storage* peer = nullptr);
     // Starts a non-blocking connect to ip:port; the handler hears onConnected or onConnectFailed.
     // A bad address fails through onConnectFailed as well (posted, never synchronously).
     static std::unique_ptr<TcpConnection> connect(EventLoop& loop, const std::string& ip, unsigned short port,

@@ -130,6 +130,22 @@ TEST(TcpConnectionTest, InvalidAddressFailsThroughTheLoopNotSynchronously) {
     EXPECT_NE(client.failure.find("invalid address"), std::string::npos);
 }
 
+TEST(TcpConnectionTest, AdoptTakesThePeerFromAcceptWhenGetpeernameCannotTellIt) {
+    // A unix socketpair has no IP peer, like a client that reset before getpeername(): accept's address wins.
+    int fds[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    sockaddr_storage peer{};
+    auto* in = reinterpret_cast<sockaddr_in*>(&peer);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(40000);
+    ::inet_pton(AF_INET, "192.0.2.7", &in->sin_addr);
+    EventLoop loop;
+    auto conn = TcpConnection::adopt(loop, fds[0], &peer);
+    EXPECT_EQ(conn->peerIp(), "192.0.2.7");
+    EXPECT_EQ(conn->peerText(), "192.0.2.7:40000");
+    ::close(fds[1]);
+}
+
 TEST(FormatAddressTest, BracketsIpv6) {
     EXPECT_EQ(formatAddress("127.0.0.1", 143), "127.0.0.1:143");
     EXPECT_EQ(formatAddress("::1", 143), "[::1]:143");
