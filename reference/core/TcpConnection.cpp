@@ -158,7 +158,8 @@ void TcpConnection::onEvents(uint32_t events) {
         connecting_ = false;
         if (err != 0) {
             loop_.unwatch(fd_);
-            if (handler_) handler_->onConnectFailed(errnoText("connect()", err));
+            // nginx learns of a refused non-blocking connect from its first recv(), and logs it so.
+            if (handler_) handler_->onConnectFailed(errnoText("recv()", err));
             return;
         }
         describeEndpoints();

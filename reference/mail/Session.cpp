@@ -233,6 +233,7 @@ void Session::startAuth(const Credentials& credentials) {
     cancelTimer(timeoutTimer_);
     client_->setReadInterest(false);
     credentials_ = credentials;
+    login_ = credentials.login;  // from here on, log lines name the login, as nginx's do
     ++loginAttempt_;
 
     auth::AuthRequest request;
@@ -259,7 +260,7 @@ void Session::sendAuthRequest() {
 
 void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
     if (outcome.status != auth::AuthOutcome::Replied) {
-        logError("auth http server " + outcome.peer + " " + outcome.error);
+        logAuthFailure(outcome);
         failInternal();
         return;
     }
@@ -281,9 +282,7 @@ void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
             });
             return;
         case auth::AuthDecision::LoginFailed: {
-            login_ = credentials_.login;
             logInfo("client login failed: \"" + decision.text + "\"");
-            login_.clear();
             const std::string reply = protocol_->loginFailedReply(decision.text, decision.errorCode);
             if (decision.waitSeconds <= 0) {
                 closeAfterWrite(reply);
@@ -296,6 +295,7 @@ void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
                 phase_ = Phase::PreAuth;
                 action_ = "in auth state";
                 protocol_->resetAfterFailedLogin();
+                login_.clear();
                 client_->write(reply);
                 armPreAuthTimer();
                 processClientInput();
@@ -312,6 +312,28 @@ void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
             connectBackend(decision.backendIp, decision.backendPort);
             return;
         }
+    }
+}
+
+// The wording nginx uses for each way the exchange can fail (auth/AuthClient.h).
+void Session::logAuthFailure(const auth::AuthOutcome& outcome) {
+    switch (outcome.status) {
+        case auth::AuthOutcome::TimedOut:
+        case auth::AuthOutcome::Invalid:
+            logError("auth http server " + outcome.peer + " " + outcome.error);
+            return;
+        case auth::AuthOutcome::ConnectFailed:
+            logError(outcome.error);
+            return;
+        case auth::AuthOutcome::Closed:
+            // A clean EOF or an oversized head: nginx logs nothing at error level.
+            if (!outcome.error.empty())
+                logError(outcome.error);
+            else if (!outcome.detail.empty())
+                log(core::LogLevel::Debug, "auth http server " + outcome.peer + " " + outcome.detail);
+            return;
+        case auth::AuthOutcome::Replied:
+            return;
     }
 }
 

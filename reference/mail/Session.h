@@ -75,6 +75,7 @@ class Session : private core::ConnectionHandler {
     void startAuth(const Credentials& credentials);
     void sendAuthRequest();
     void onAuthOutcome(const auth::AuthOutcome& outcome);
+    void logAuthFailure(const auth::AuthOutcome& outcome);
 
     // backend
     void connectBackend(const std::string& ip, unsigned short port);

@@ -235,6 +235,32 @@ TEST_F(SessionTest, UnreachableAuthServerGivesTheInternalError) {
                 HasSubstr("auth http server 127.0.0.1:9000 timed out while in http auth state"));
 }
 
+TEST_F(SessionTest, AuthServerClosingEarlyGivesTheInternalErrorWithoutAnErrorLine) {
+    startSession();
+    client_->takeWritten();
+    clientSays("a1 LOGIN alice secret\r\n");
+    const size_t before = logLines_.size();
+    auth::AuthOutcome outcome;
+    outcome.status = auth::AuthOutcome::Closed;  // EOF before the end of the head: nginx logs nothing
+    outcome.peer = "127.0.0.1:9000";
+    authDone_(outcome);
+    EXPECT_EQ(client_->takeWritten(), "* BAD internal server error\r\n");
+    EXPECT_EQ(logLines_.size(), before);
+}
+
+TEST_F(SessionTest, AuthServerRefusingTheConnectionLogsTheConnectError) {
+    startSession();
+    clientSays("a1 LOGIN alice secret\r\n");
+    auth::AuthOutcome outcome;
+    outcome.status = auth::AuthOutcome::ConnectFailed;
+    outcome.error = "recv() failed (111: Connection refused)";
+    outcome.peer = "127.0.0.1:9000";
+    authDone_(outcome);
+    EXPECT_THAT(logLines_.back(),
+                ::testing::StartsWith("*1 recv() failed (111: Connection refused) while in http auth state, "
+                                      "client: 127.0.0.1, server: 127.0.0.1:1143, login: \"alice\""));
+}
+
 TEST_F(SessionTest, MissingBackendAddressGivesTheInternalError) {
     startSession();
     client_->takeWritten();
@@ -250,7 +276,7 @@ TEST_F(SessionTest, BackendConnectFailureGivesTheInternalError) {
     clientSays("a1 LOGIN alice secret\r\n");
     expectBackendConnect("127.0.0.1", 1143);
     authReplies({{"Auth-Status", "OK"}, {"Auth-Server", "127.0.0.1"}, {"Auth-Port", "1143"}});
-    backend_->handler()->onConnectFailed("connect() failed (111: Connection refused)");
+    backend_->handler()->onConnectFailed("recv() failed (111: Connection refused)");
     EXPECT_EQ(client_->takeWritten(), "* BAD internal server error\r\n");
     EXPECT_TRUE(client_->closed());
 }
