@@ -9,7 +9,7 @@
 namespace mailwire::auth {
 
 // How the session logs each status (error level; it adds nginx's " while ..." context):
-//   TimedOut, Invalid: "auth http server <peer> <error>", e.g. error "timed out"
+//   TimedOut, Invalid: "auth http server <peer> <error>", e.g. error "timed out (110: Connection timed out)"
 //   ConnectFailed:     "<error>" as is, e.g. "connect() failed (111: Connection refused)"
 //   Closed:            "<error>" as is for a read or write error; empty after a clean EOF or an oversized
 //                      head, where nginx logs nothing (`detail` then says which, for debug logs)

@@ -27,7 +27,7 @@ void AuthHttpClient::start(const std::string& requestBytes, std::function<void(c
     exchange_ = std::make_shared<bool>(true);
     timer_ = loop_.addTimer(timeout_, [this] {
         timer_ = 0;
-        finish(AuthOutcome::TimedOut, "timed out", "");
+        finish(AuthOutcome::TimedOut, "timed out (110: Connection timed out)", "");
     });
     connection_ = target_.unixPath.empty()
                       ? core::TcpConnection::connect(loop_, target_.host, target_.port, this)

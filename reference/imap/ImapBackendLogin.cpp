@@ -31,7 +31,7 @@ BackendStep ImapBackendLogin::fail(std::string_view reply, size_t textStart) {
 
     BackendStep step;
     step.kind = BackendStep::Failed;
-    step.action = action_;
+    step.action = "reading response from upstream";  // nginx judges replies in its read handler
     step.logAsError = !passErrorMessage_;
     if (passErrorMessage_) {
         step.toClient = std::string(reply);  // the whole reply, untagged line and all

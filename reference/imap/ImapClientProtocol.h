@@ -30,6 +30,7 @@ class ImapClientProtocol : public mail::ClientProtocol {
     void resetAfterFailedLogin() override;
     std::string internalErrorReply() const override;
     std::string takeUnconsumedInput() override;
+    std::string loginForLog() const override { return sasl_.lastLogin(); }
     size_t relayBufferSize() const override { return input_.capacity(); }
     std::unique_ptr<mail::BackendLogin> makeBackendLogin(const mail::Credentials& effective,
                                                          const mail::ClientContext& client) override;

@@ -38,6 +38,10 @@ class ClientProtocol {
     virtual std::chrono::milliseconds greetingDelay() const { return std::chrono::milliseconds(0); }
     virtual std::string rejectedBeforeGreetingReply() const { return {}; }
 
+    // The login as nginx's session holds it before authentication (set by USER or a decoded SASL user name,
+    // kept after later errors), for the log context `login: "..."`; empty: none yet.
+    virtual std::string loginForLog() const { return {}; }
+
     // Size of the client-to-backend relay buffer (imap_client_buffer, smtp_client_buffer, 128 for POP3).
     virtual size_t relayBufferSize() const = 0;
 

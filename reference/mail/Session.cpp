@@ -47,9 +47,12 @@ Session::~Session() {
 
 void Session::log(core::LogLevel level, const std::string& message) {
     if (!deps_.log.enabled(level)) return;
-    std::string line = "*" + std::to_string(id_) + " " + message + " while " + action_ +
-                       ", client: " + client_->peerIp() + ", server: " + listenText_;
-    if (!login_.empty()) line += ", login: \"" + login_ + "\"";
+    std::string line = "*" + std::to_string(id_) + " " + message;
+    if (!action_.empty()) line += " while " + action_;
+    line += ", client: " + client_->peerIp() + ", server: " + listenText_;
+    // Before authentication the protocol knows the login nginx would show (USER, a decoded SASL user name).
+    const std::string login = !login_.empty() ? login_ : protocol_->loginForLog();
+    if (!login.empty()) line += ", login: \"" + login + "\"";
     if (!upstream_.empty()) line += ", upstream: " + upstream_;
     deps_.log.write(level, line);
 }
@@ -223,6 +226,14 @@ void Session::onWriteDrained() {
 void Session::onWriteFailed(const std::string& error) {
     logInfo(error);
     finish();
+}
+
+// nginx logs these two with no "while ..." part.
+void Session::logWithoutAction(const std::string& message) {
+    const std::string action = std::move(action_);
+    action_.clear();
+    logInfo(message);
+    action_ = action;
 }
 
 // ---- auth_http ----
@@ -419,8 +430,8 @@ void Session::onBackendLoginStep(const BackendStep& step) {
 
 void Session::startRelay() {
     phase_ = Phase::Relay;
+    logWithoutAction("client logged in");
     action_ = "proxying";
-    logInfo("client logged in");
     backend::Relay::Settings settings{protocol_->relayBufferSize(), server_->proxyBuffer,
                                       server_->proxyTimeout};
     relay_ =
@@ -428,7 +439,7 @@ void Session::startRelay() {
                                          [this](backend::Relay::End end, const std::string& detail) {
                                              switch (end) {
                                                  case backend::Relay::End::Done:
-                                                     logInfo("proxied session done");
+                                                     logWithoutAction("proxied session done");
                                                      break;
                                                  case backend::Relay::End::TimedOut:
                                                      logInfo("client timed out (110: Connection timed out)");

@@ -92,6 +92,7 @@ class Session : private core::ConnectionHandler {
     void cancelTimer(core::TimerId& id);
 
     void logInfo(const std::string& message) { log(core::LogLevel::Info, message); }
+    void logWithoutAction(const std::string& message);
     void logError(const std::string& message) { log(core::LogLevel::Error, message); }
     void log(core::LogLevel level, const std::string& message);
 

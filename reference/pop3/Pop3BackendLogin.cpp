@@ -25,7 +25,7 @@ BackendStep Pop3BackendLogin::fail(std::string_view reply) {
 
     BackendStep step;
     step.kind = BackendStep::Failed;
-    step.action = action_;
+    step.action = "reading response from upstream";  // nginx judges replies in its read handler
     step.logAsError = !passErrorMessage_;
     if (passErrorMessage_) {
         step.toClient = std::string(reply);  // the whole reply, verbatim

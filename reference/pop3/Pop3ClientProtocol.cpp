@@ -118,6 +118,7 @@ Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleStartCommand() {
         case Pop3Command::User:
             if (loginBlockedByStartTlsOnly() || args.size() != 1) return invalid();
             login_ = args[0];
+            sasl_.noteLogin(login_);  // nginx's s->login, shown in later log lines
             mailState_ = MailState::User;
             return outcome;
 

@@ -36,6 +36,7 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
     void resetAfterFailedLogin() override;
     std::string internalErrorReply() const override;
     std::string takeUnconsumedInput() override;
+    std::string loginForLog() const override { return sasl_.lastLogin(); }
     size_t relayBufferSize() const override { return kClientBufferSize; }
     std::unique_ptr<mail::BackendLogin> makeBackendLogin(const mail::Credentials& effective,
                                                          const mail::ClientContext& client) override;

@@ -56,6 +56,7 @@ SaslStep SaslExchange::complete(const char* method, std::string login, std::stri
     step.kind = SaslStep::Complete;
     step.credentials.method = method;
     step.credentials.login = std::move(login);
+    lastLogin_ = step.credentials.login;
     step.credentials.password = std::move(password);
     step.credentials.hasPassword = hasPassword;
     if (step.credentials.method == "cram-md5") step.credentials.salt = salt();
@@ -82,6 +83,8 @@ SaslStep SaslExchange::start(const std::vector<std::string>& args) {
                 SaslOutcome user = decodeAuthLoginUsername(args[1]);
                 if (!user.ok) return reject(user.infoLog);
                 pendingLogin_ = std::move(user.login);
+                lastLogin_ = pendingLogin_;
+                lastLogin_ = pendingLogin_;
                 return prompt(Stage::LoginPassword, SaslPrompt::Password);
             }
             return reject();
@@ -127,6 +130,7 @@ SaslStep SaslExchange::respond(std::string_view response) {
             SaslOutcome user = decodeAuthLoginUsername(response);
             if (!user.ok) return reject(user.infoLog);
             pendingLogin_ = std::move(user.login);
+            lastLogin_ = pendingLogin_;
             return prompt(Stage::LoginPassword, SaslPrompt::Password);
         }
         case Stage::LoginPassword: {

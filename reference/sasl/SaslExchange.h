@@ -57,6 +57,11 @@ class SaslExchange {
 
     const std::string& salt();
 
+    // The last user name this exchange decoded (or the protocol noted, e.g. POP3 USER): nginx's s->login,
+    // which its log lines show. Not cleared by reset(); a decode error leaves it as it was (nginx >= 1.29.1).
+    const std::string& lastLogin() const { return lastLogin_; }
+    void noteLogin(std::string login) { lastLogin_ = std::move(login); }
+
   private:
     SaslStep prompt(Stage next, SaslPrompt::Kind kind);
     SaslStep complete(const char* method, std::string login, std::string password, bool hasPassword);
@@ -67,7 +72,8 @@ class SaslExchange {
     bool saltMade_ = false;
     std::string salt_;
     Stage stage_ = Stage::Idle;
-    std::string pendingLogin_;  // AUTH LOGIN: the user name until the password step
+    std::string pendingLogin_;
+    std::string lastLogin_;  // AUTH LOGIN: the user name until the password step
 };
 
 }  // namespace mailwire::sasl

@@ -57,7 +57,7 @@ BackendStep SmtpBackendLogin::fail(std::string_view reply) {
 
     BackendStep step;
     step.kind = BackendStep::Failed;
-    step.action = action_;
+    step.action = "reading response from upstream";  // nginx judges replies in its read handler
     step.logAsError = !settings_.passErrorMessage;
     if (settings_.passErrorMessage) {
         step.toClient = std::string(reply);

@@ -41,6 +41,7 @@ class MockClientProtocol : public mail::ClientProtocol {
     MOCK_METHOD(std::string, internalErrorReply, (), (const, override));
     MOCK_METHOD(std::string, takeUnconsumedInput, (), (override));
     MOCK_METHOD(size_t, relayBufferSize, (), (const, override));
+    MOCK_METHOD(std::string, loginForLog, (), (const, override));
     MOCK_METHOD(std::unique_ptr<mail::BackendLogin>, makeBackendLogin,
                 (const mail::Credentials&, const mail::ClientContext&), (override));
 };

@@ -313,7 +313,7 @@ TEST(AuthHttpClient, TimesOutWhenTheServerNeverAnswers) {
     Exchange x;
     const AuthOutcome outcome = x.run(Millis(50));
     EXPECT_EQ(outcome.status, AuthOutcome::TimedOut);
-    EXPECT_EQ(outcome.error, "timed out");
+    EXPECT_EQ(outcome.error, "timed out (110: Connection timed out)");
     EXPECT_EQ(outcome.peer, peerOf(x.server));
     EXPECT_TRUE(runUntil(x.loop, [&] { return x.server.peerClosed; }));
 }

@@ -159,7 +159,7 @@ TEST_F(SessionTest, LoginAsksAuthHttpLogsInToBackendAndRelays) {
     backend_->peerCloses();
     backend_->deliver();
     EXPECT_TRUE(finished_);
-    EXPECT_THAT(logLines_.back(), HasSubstr("proxied session done"));
+    EXPECT_THAT(logLines_.back(), ::testing::StartsWith("*1 proxied session done, client: 127.0.0.1"));
 }
 
 TEST_F(SessionTest, AuthUserAndPassOverridesReachTheBackend) {
@@ -365,6 +365,21 @@ TEST_F(SessionTest, ShutdownTimeoutClosesARelayedSessionWithItsLogLine) {
     EXPECT_TRUE(client_->closed());
     EXPECT_TRUE(backend_->closed());
     EXPECT_THAT(logLines_.back(), HasSubstr("shutdown timeout while proxying"));
+}
+
+TEST_F(SessionTest, Pop3LogLinesNameTheLoginFromUserOn) {
+    server_->protocol = config::Protocol::Pop3;
+    startSession();
+    clientSays("USER alice\r\n");
+    clientSays("STAT\r\n");              // not valid before login: back to the START state, login kept
+    clientSays("AUTH PLAIN AGFs*\r\n");  // bad base64: logged at info, with nginx's s->login in the context
+    EXPECT_EQ(client_->takeWritten(),
+              "+OK POP3 ready\r\n+OK\r\n-ERR invalid command\r\n-ERR invalid command\r\n");
+    ASSERT_FALSE(logLines_.empty());
+    EXPECT_THAT(logLines_.back(),
+                HasSubstr("client sent invalid base64 encoding in AUTH PLAIN command while in "
+                          "auth state, client: 127.0.0.1, server: 127.0.0.1:1143, login: "
+                          "\"alice\""));
 }
 
 // ---- SMTP: the client's host name and the greeting delay happen in the session, before the greeting ----

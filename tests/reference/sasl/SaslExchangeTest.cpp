@@ -62,6 +62,21 @@ TEST(SaslExchangeLogin, UsernameThenPassword) {
     EXPECT_EQ(f.saltsMade, 0);
 }
 
+// nginx's s->login, which its log lines show, survives a failed step (scenario pop3/auth-bad-base64).
+TEST(SaslExchangeLogin, LastLoginSurvivesADecodeErrorAndAReset) {
+    Fixture f;
+    EXPECT_EQ(f.exchange.lastLogin(), "");
+    f.exchange.start({"LOGIN", b64("alice")});
+    EXPECT_EQ(f.exchange.lastLogin(), "alice");
+    EXPECT_EQ(f.exchange.respond("c2VjcmV0-").kind, SaslStep::Reject);
+    f.exchange.reset();
+    EXPECT_EQ(f.exchange.lastLogin(), "alice");
+    EXPECT_EQ(f.exchange.start({"PLAIN", b64(std::string("\0bob", 4))}).kind, SaslStep::Reject);
+    EXPECT_EQ(f.exchange.lastLogin(), "alice") << "a half-decoded PLAIN leaves it as it was";
+    f.exchange.noteLogin("carol");  // POP3 USER
+    EXPECT_EQ(f.exchange.lastLogin(), "carol");
+}
+
 TEST(SaslExchangeLogin, InitialResponseIsTheUsername) {
     Fixture f;
     SaslStep step = f.exchange.start({"login", b64("user")});
