@@ -274,3 +274,39 @@ def compare_dns(expected_queries, transcript):
                 "Q: " + query + ("  -> " + answer if answer else "  -> (no answer)") if query is not None else None,
                 expected is not None and expected == query)
     return leg
+
+
+# ---------------------------------------------------------------- log leg
+
+# `2026/11/22 04:57:55 [info] 123#123: *4 message`: the timestamp and pid#tid change every run.
+LOG_PREFIX = re.compile(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d (\[[a-z]+\]) \d+#\d+: ")
+
+
+def log_line_text(line):
+    """An error.log line as patterns see it and reports show it: `[level] *N message` (no timestamp, no pid)."""
+    return LOG_PREFIX.sub(r"\1 ", line)
+
+
+def compare_log(patterns, log_text):
+    """One leg for the proxy's error.log: each pattern (already substituted) must re.search a line after the line
+    the previous pattern matched. Rows: the log's lines in order, each matched one beside its pattern; after the
+    first pattern that matches no later line, the rest of the log and the remaining patterns for context."""
+    leg = Leg("error.log")
+    lines = [log_line_text(line) for line in (log_text or "").split("\n") if line.strip()]
+    position = 0
+    for index, pattern in enumerate(patterns):
+        found = next((n for n in range(position, len(lines)) if re.search(pattern, lines[n])), None)
+        if found is None:
+            leg.add("re:" + pattern, "(no matching line" + (" after the previous match)" if index else ")"), False)
+            for line in lines[position:]:
+                leg.add(None, line, None)
+            for rest in patterns[index + 1:]:
+                leg.add("re:" + rest, None, None)
+            return leg
+        for line in lines[position:found]:
+            leg.add(None, line, None)
+        leg.add("re:" + pattern, lines[found], True)
+        position = found + 1
+    for line in lines[position:]:
+        leg.add(None, line, None)
+    return leg

@@ -40,14 +40,15 @@ def tail(text, count=ERROR_LOG_LINES):
 
 
 def render_failure(result):
-    """The whole failure text of one run: each leg that differs, then the proxy's error.log tail."""
+    """The whole failure text of one run: each leg that differs, then the proxy's error.log tail (unless the
+    error.log leg differs: it shows the whole log already)."""
     parts = [f"scenario {result.scenario_path} failed on {result.proxy_label}"]
     if result.setup_error:
         parts.append(f"setup error: {result.setup_error}")
     for leg in result.legs:
         if not leg.ok:
             parts.append(render_leg(leg))
-    if result.error_log is not None:
+    if result.error_log is not None and not any(leg.name == "error.log" and not leg.ok for leg in result.legs):
         parts.append(f"--- error.log (last {ERROR_LOG_LINES} lines) ---\n{tail(result.error_log) or '(empty)'}")
     if result.run_dir_kept:
         parts.append(f"run folder kept: {result.run_dir}")

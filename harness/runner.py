@@ -3,7 +3,8 @@
 Order: reserve the proxy's port on the scenario's client address (and one on 127.0.0.1 per `down` backend),
 start the backend fakes, then the auth fake (its responses may name backend ports), write the config, start
 the proxy, play the client, wait briefly for the backend connections to finish, snapshot the transcripts,
-stop everything, compare.
+stop everything, compare. The error.log (`log:`) is compared last, after the proxy has exited: only then is
+it complete.
 """
 
 import dataclasses
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from .client import ClientScript
-from .legs import Leg, all_closed, compare_auth, compare_backend, compare_dns, read_transcript
+from .legs import Leg, all_closed, compare_auth, compare_backend, compare_dns, compare_log, read_transcript
 from .processes import ManagedProcess, ProcessError, reserve_port, stop_all, wait_for_listening, wait_for_port_file
 from .scenario import PlaceholderError, Placeholders
 
@@ -136,6 +137,7 @@ class ScenarioRun:
         self.proxy_process = None
         self.reserved = []
         self.transcripts = {}
+        self.placeholders = None
 
     def path(self, name):
         return str(Path(self.run_dir) / name)
@@ -187,6 +189,7 @@ class ScenarioRun:
         proxy_socket = reserve_port(scenario.client_address)  # the fakes stay on 127.0.0.1 either way
         self.reserved.append(proxy_socket)
         placeholders = Placeholders(proxy_socket.getsockname()[1], None, {}, self.run_dir)
+        self.placeholders = placeholders
         if scenario.dns is not None:
             placeholders.dns_port = self.start_fake("dns", "dns", {"answers": scenario.dns.answers})
         for name, backend in scenario.backends.items():
@@ -254,6 +257,9 @@ class ScenarioRun:
                 error_log = Path(self.path("error.log")).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 error_log = ""
+            if legs and self.scenario.log is not None:
+                patterns = [self.placeholders.substitute(item.text, escape=True) for item in self.scenario.log]
+                legs.append(compare_log(patterns, error_log))
         result = RunResult(display_path(self.scenario.path), self.proxy.label, legs, setup_error, error_log,
                            self.run_dir, self.keep_runs)
         if not self.keep_runs:

@@ -36,7 +36,7 @@ BACKEND_STEPS = {
     "close": "true",
 }
 TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "client_address", "config", "dns", "auth", "backends",
-                  "client")
+                  "client", "log")
 # Where the client connects from (and to): IPv4 loopback, or IPv6 loopback with `listen [::1]:${proxy_port};`.
 CLIENT_ADDRESSES = ("127.0.0.1", "::1")
 DEFAULT_CLIENT_ADDRESS = "127.0.0.1"
@@ -104,6 +104,15 @@ class Backend:
 
 
 @dataclass
+class LogPattern:
+    """One `log:` item: a regular expression (placeholders not yet substituted) that must match (re.search)
+    one line of the proxy's error.log, after the line the previous item matched."""
+
+    text: str
+    line: int
+
+
+@dataclass
 class DnsSection:
     """`dns:`: the fake DNS server's answers (as its script takes them) and, optionally, the queries
     expected in order, as the fake writes them ("PTR 1.0.0.127.in-addr.arpa")."""
@@ -143,6 +152,7 @@ class Scenario:
     client: List[Step]
     dns: Optional[DnsSection] = None
     client_address: str = DEFAULT_CLIENT_ADDRESS
+    log: Optional[List[LogPattern]] = None
 
     def unmet_need(self, proxy_kind, proxy_version):
         for need in self.needs:
@@ -343,6 +353,20 @@ class _Validator:
             expect = [self.string(item, items.line_of(i), "a dns expect item") for i, item in enumerate(items)]
         return DnsSection(answers, expect, spec.line)
 
+    def log(self, value, line):
+        patterns = []
+        items = self.sequence(value, line, "log")
+        for index, item in enumerate(items):
+            item_line = items.line_of(index)
+            self.string(item, item_line, "a log pattern")
+            self.placeholders(item, item_line)
+            try:  # placeholders stand for digits or an escaped path: any such value compiles the same
+                re.compile(PLACEHOLDER.sub("0", item))
+            except re.error as err:
+                self.fail(item_line, f"a log pattern is not a valid regular expression: {err}")
+            patterns.append(LogPattern(item, item_line))
+        return patterns
+
     def auth_exchange(self, value, line):
         spec = self.mapping(value, line, "an auth entry")
         self.known_keys(spec, AUTH_KEYS, "an auth entry")
@@ -421,6 +445,7 @@ class _Validator:
         if "auth" in doc:
             entries = self.sequence(doc["auth"], doc.line_of("auth"), "auth")
             auth = [self.auth_exchange(entry, entries.line_of(i)) for i, entry in enumerate(entries)]
+        log = self.log(doc["log"], doc.line_of("log")) if "log" in doc else None
         client = self.steps(doc["client"], doc.line_of("client"), CLIENT_STEPS, "client")
         if not client:
             self.fail(doc.line_of("client"), "client needs at least one step")
@@ -437,7 +462,7 @@ class _Validator:
             self.fail(last.line, f"the client ends with '{last.kind}': follow it with an expectation "
                                  "(expect, expect_close, expect_silence_ms) or close")
         return Scenario(self.path, title, about, needs, timeout_ms, config, doc.line_of("config"),
-                        auth, backends, client, dns, client_address)
+                        auth, backends, client, dns, client_address, log)
 
 
 def _yaml_type(value):
@@ -468,8 +493,9 @@ class Placeholders:
     dir: str
     dns_port: Optional[int] = None
 
-    def substitute(self, text):
-        """Replaces every ${...}; a value not known yet (e.g. auth_port inside a backend script) is an error."""
+    def substitute(self, text, escape=False):
+        """Replaces every ${...}; a value not known yet (e.g. auth_port inside a backend script) is an error.
+        escape=True inserts the values re.escape()d, for regular expressions (`log:`)."""
 
         def value(match):
             name = match.group(1)
@@ -489,6 +515,6 @@ class Placeholders:
                 raise PlaceholderError(f"unknown placeholder ${{{name}}}")
             if result is None:
                 raise PlaceholderError(f"${{{name}}} is not known at this point (fakes start backends first, then auth)")
-            return str(result)
+            return re.escape(str(result)) if escape else str(result)
 
         return PLACEHOLDER.sub(value, text)
