@@ -156,8 +156,7 @@ void Session::onReadable() {
                 const core::ReadResult result = client_->read(space, room);
                 if (result.status == core::ReadResult::WouldBlock) return;
                 if (result.status == core::ReadResult::Eof) {
-                    logInfo("client closed connection");
-                    finish();
+                    finish();  // nginx closes quietly when the client goes away before logging in
                     return;
                 }
                 if (result.status == core::ReadResult::Error) {
