@@ -10,9 +10,6 @@ inline constexpr const char* kInvalidCommand =
 inline constexpr const char* kBye = "* BYE\r\n";  // before the tagged OK of LOGOUT
 inline constexpr const char* kNoTag = "* ";       // the line failed before its tag was complete
 inline constexpr const char* kLiteralContinue = "+ OK\r\n";
-inline constexpr const char* kPlainPrompt = "+ \r\n";
-inline constexpr const char* kUsernamePrompt = "+ VXNlcm5hbWU6\r\n";  // base64("Username:")
-inline constexpr const char* kPasswordPrompt = "+ UGFzc3dvcmQ6\r\n";  // base64("Password:")
 inline constexpr const char* kChallengePrefix = "+ ";
 inline constexpr const char* kInternalError = "* BAD internal server error\r\n";
 

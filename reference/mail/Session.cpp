@@ -2,6 +2,7 @@
 
 #include "auth/AuthReply.h"
 #include "auth/AuthRequest.h"
+#include "core/TcpConnection.h"
 
 namespace mailwire::mail {
 
@@ -352,8 +353,7 @@ void Session::logAuthFailure(const auth::AuthOutcome& outcome) {
 void Session::connectBackend(const std::string& ip, unsigned short port) {
     phase_ = Phase::BackendLogin;
     action_ = "connecting to upstream";
-    upstream_ = ip.find(':') != std::string::npos ? "[" + ip + "]:" + std::to_string(port)
-                                                  : ip + ":" + std::to_string(port);
+    upstream_ = core::formatAddress(ip, port);
     backendSide_ = std::make_unique<BackendSide>(*this);
     // The whole login sequence runs under one `timeout` timer.
     cancelTimer(timeoutTimer_);

@@ -8,9 +8,6 @@ inline constexpr const char* kGreetingBeforeSalt = "+OK POP3 ready ";  // then "
 inline constexpr const char* kOk = "+OK\r\n";
 inline constexpr const char* kInvalidCommand = "-ERR invalid command\r\n";
 inline constexpr const char* kErrorPrefix = "-ERR ";  // then the Auth-Status text
-inline constexpr const char* kPlainPrompt = "+ \r\n";
-inline constexpr const char* kUsernamePrompt = "+ VXNlcm5hbWU6\r\n";  // base64("Username:")
-inline constexpr const char* kPasswordPrompt = "+ UGFzc3dvcmQ6\r\n";  // base64("Password:")
 inline constexpr const char* kChallengePrefix = "+ ";
 inline constexpr const char* kInternalError = "-ERR internal server error\r\n";
 

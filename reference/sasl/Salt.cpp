@@ -1,7 +1,5 @@
 #include "sasl/Salt.h"
 
-#include "sasl/Base64.h"
-
 namespace mailwire::sasl {
 
 std::string formatSalt(unsigned long random, int64_t unixTime, std::string_view serverName) {
@@ -9,13 +7,6 @@ std::string formatSalt(unsigned long random, int64_t unixTime, std::string_view 
     salt.append(serverName);
     salt += '>';
     return salt;
-}
-
-std::string cramMd5Challenge(std::string_view prefix, std::string_view salt) {
-    std::string line(prefix);
-    line += encodeBase64(salt);
-    line += "\r\n";
-    return line;
 }
 
 }  // namespace mailwire::sasl

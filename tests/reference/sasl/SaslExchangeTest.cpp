@@ -148,6 +148,11 @@ TEST(SaslExchangePlain, Rejects) {
     EXPECT_FALSE(f.exchange.inProgress());
 }
 
+TEST(SaslExchangeCramMd5, ChallengeIsTheBase64OfTheSaltWithAngleBrackets) {
+    SaslExchange exchange(SaslMechanisms{true, false}, [] { return std::string("<1.2@h>"); });
+    EXPECT_EQ(exchange.start({"CRAM-MD5"}).prompt.line("+ "), "+ PDEuMkBoPg==\r\n");
+}
+
 TEST(SaslExchangeCramMd5, ChallengeFromTheSaltMadeOnce) {
     Fixture f;
     SaslStep step = f.exchange.start({"CRAM-MD5"});
@@ -155,6 +160,7 @@ TEST(SaslExchangeCramMd5, ChallengeFromTheSaltMadeOnce) {
     EXPECT_EQ(step.prompt.kind, SaslPrompt::Challenge);
     EXPECT_EQ(step.prompt.payload, b64(kSalt));
     EXPECT_EQ(step.prompt.line("334 "), "334 " + b64(kSalt) + "\r\n");
+    EXPECT_EQ(step.prompt.line("+ "), "+ " + b64(kSalt) + "\r\n");
     EXPECT_EQ(f.exchange.stage(), SaslExchange::Stage::CramMd5);
 
     step = f.exchange.respond(b64("user " + kDigest));
