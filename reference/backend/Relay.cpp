@@ -11,11 +11,9 @@ class Relay::Side : public core::ConnectionHandler {
     void onReadable() override {
         if (isClient_) {
             relay_.onClientEvent();
-            relay_.copy(relay_.client_, relay_.backend_, relay_.settings_.clientToBackendBuffer,
-                        relay_.clientEof_);
+            relay_.copy(relay_.client_, relay_.backend_, relay_.clientToBackend_, relay_.clientEof_);
         } else {
-            relay_.copy(relay_.backend_, relay_.client_, relay_.settings_.backendToClientBuffer,
-                        relay_.backendEof_);
+            relay_.copy(relay_.backend_, relay_.client_, relay_.backendToClient_, relay_.backendEof_);
         }
     }
     void onWriteDrained() override {
@@ -40,6 +38,9 @@ Relay::Relay(core::Connection& client, core::Connection& backend, core::Timers& 
       timers_(timers),
       settings_(settings),
       finished_(std::move(finished)),
+      // Allocated once, when the session reaches proxy mode: no allocation per read on the hot path.
+      clientToBackend_(settings.clientToBackendBuffer, '\0'),
+      backendToClient_(settings.backendToClientBuffer, '\0'),
       clientSide_(std::make_unique<Side>(*this, true)),
       backendSide_(std::make_unique<Side>(*this, false)) {}
 
@@ -70,9 +71,8 @@ void Relay::onClientEvent() {
     if (!ended_) armIdleTimer();
 }
 
-void Relay::copy(core::Connection& from, core::Connection& to, size_t chunk, bool& fromEof) {
+void Relay::copy(core::Connection& from, core::Connection& to, std::string& buffer, bool& fromEof) {
     if (ended_ || fromEof) return;
-    std::string buffer(chunk, '\0');
     const core::ReadResult result = from.read(buffer.data(), buffer.size());
     switch (result.status) {
         case core::ReadResult::WouldBlock:

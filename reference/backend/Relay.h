@@ -37,7 +37,7 @@ class Relay {
 
   private:
     class Side;
-    void copy(core::Connection& from, core::Connection& to, size_t chunk, bool& fromEof);
+    void copy(core::Connection& from, core::Connection& to, std::string& buffer, bool& fromEof);
     void onClientEvent();
     void drained(core::Connection& from, bool fromEof);
     void end(End how, const std::string& detail);
@@ -48,6 +48,7 @@ class Relay {
     core::Timers& timers_;
     Settings settings_;
     Finished finished_;
+    std::string clientToBackend_, backendToClient_;  // the relay buffers of spec 8.8
     std::unique_ptr<Side> clientSide_, backendSide_;
     bool clientEof_ = false, backendEof_ = false, ended_ = false;
     core::TimerId idleTimer_ = 0;
