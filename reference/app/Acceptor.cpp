@@ -34,8 +34,10 @@ Acceptor::Acceptor(core::EventLoop& loop, mail::SessionRegistry& sessions, core:
 
 Acceptor::~Acceptor() { stop(); }
 
-void Acceptor::start(std::shared_ptr<const ListenerSet> listeners, ServerLogs* logs, int workerConnections) {
+void Acceptor::start(std::shared_ptr<const ListenerSet> listeners, ServerLogs* logs, int workerConnections,
+                     std::shared_ptr<const tls::TlsContexts> tls) {
     stop();
+    tls_ = std::move(tls);
     listeners_ = std::move(listeners);
     logs_ = logs;
     workerConnections_ = workerConnections;
@@ -97,7 +99,8 @@ void Acceptor::onReadable(const Listener& listener) {
         const size_t index = static_cast<size_t>(route - listener.plan.routes.data());
         const auto& server = listener.servers[index];
         core::Log* serverLog = logs_ ? &logs_->forServer(server.get()) : nullptr;
-        sessions_.accept(core::TcpConnection::adopt(loop_, fd, &peer), server, route->listenText, serverLog);
+        sessions_.accept(core::TcpConnection::adopt(loop_, fd, &peer), server, route->listenText, serverLog,
+                         tls_ ? tls_->forServer(server.get()) : nullptr);
     }
 }
 

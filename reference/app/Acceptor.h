@@ -9,6 +9,7 @@
 #include "core/EventLoop.h"
 #include "core/Log.h"
 #include "mail/SessionRegistry.h"
+#include "tls/TlsContext.h"
 
 namespace mailwire::app {
 
@@ -18,7 +19,8 @@ class Acceptor {
     ~Acceptor();
 
     // Starts accepting on `listeners` (replacing any set accepted on before); `logs` picks each server's log.
-    void start(std::shared_ptr<const ListenerSet> listeners, ServerLogs* logs, int workerConnections);
+    void start(std::shared_ptr<const ListenerSet> listeners, ServerLogs* logs, int workerConnections,
+               std::shared_ptr<const tls::TlsContexts> tls = nullptr);
     // Stops watching the sockets (QUIT). Our copies of them are released; the sockets close once nothing
     // holds them.
     void stop();
@@ -33,6 +35,7 @@ class Acceptor {
     int workerConnections_;
     std::shared_ptr<const ListenerSet> listeners_;
     ServerLogs* logs_ = nullptr;
+    std::shared_ptr<const tls::TlsContexts> tls_;
     core::TimerId resumeTimer_ = 0;
 };
 

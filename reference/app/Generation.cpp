@@ -20,10 +20,12 @@ void splitLevelTag(const std::string& text, core::LogLevel& level, std::string& 
 }
 
 std::shared_ptr<const config::MainConfig> loadConfiguration(const std::string& file,
-                                                            const std::string& prefix, core::Log& log) {
+                                                            const std::string& prefix, core::Log& log,
+                                                            std::shared_ptr<const tls::TlsContexts>& tls) {
     std::vector<std::string> notices;
     try {
         auto loaded = std::make_shared<const config::MainConfig>(config::loadConfig(file, prefix, notices));
+        tls = tls::TlsContexts::build(*loaded);
         for (const auto& notice : notices) {
             core::LogLevel level = core::LogLevel::Warn;
             std::string message;
@@ -54,7 +56,7 @@ std::unique_ptr<core::ErrorLog> openMainLog(const config::MainConfig& config,
 
 std::unique_ptr<Generation> GenerationBuilder::build(const Generation* previous) {
     auto generation = std::make_unique<Generation>();
-    generation->config = loadConfiguration(file_, prefix_, mainLog_);
+    generation->config = loadConfiguration(file_, prefix_, mainLog_, generation->tls);
     if (!generation->config) return nullptr;
     std::string error;
     auto newMainLog = openMainLog(*generation->config, fallbackLog_, error);
@@ -67,6 +69,11 @@ std::unique_ptr<Generation> GenerationBuilder::build(const Generation* previous)
         return nullptr;
     }
     mainLog_.replaceSinks(std::move(*newMainLog));
+    for (const auto& key : generation->listeners->dropped()) {
+        // The file goes when the previous generation releases the socket; nginx says so in the new logs.
+        if (key.rfind("unix:", 0) == 0)
+            mainLog_.write(core::LogLevel::Warn, "deleting socket " + key.substr(5));
+    }
     return generation;
 }
 

@@ -9,6 +9,7 @@
 #include "app/ServerLogs.h"
 #include "config/MailConfig.h"
 #include "core/ErrorLog.h"
+#include "tls/TlsContext.h"
 
 namespace mailwire::app {
 
@@ -16,14 +17,17 @@ struct Generation {
     std::shared_ptr<const config::MainConfig> config;
     std::shared_ptr<ListenerSet> listeners;
     std::unique_ptr<ServerLogs> serverLogs;
+    std::shared_ptr<const tls::TlsContexts> tls;  // one OpenSSL context per server with TLS
 };
 
 // "[emerg] unknown directive ..." -> Emerg, "unknown directive ..."; text without a level tag keeps `level`.
 void splitLevelTag(const std::string& text, core::LogLevel& level, std::string& message);
 
-// Loads the config file; notices go to `log`; on error logs the emerg line and returns null.
+// Loads the config file and its servers' TLS contexts (certificates are read here, as nginx reads them
+// while loading); notices go to `log`; on error logs the emerg line and returns null.
 std::shared_ptr<const config::MainConfig> loadConfiguration(const std::string& file,
-                                                            const std::string& prefix, core::Log& log);
+                                                            const std::string& prefix, core::Log& log,
+                                                            std::shared_ptr<const tls::TlsContexts>& tls);
 
 // The main-level logs a config asks for; without error_log, `fallbackTarget` (the -e file) at level error.
 std::unique_ptr<core::ErrorLog> openMainLog(const config::MainConfig& config,

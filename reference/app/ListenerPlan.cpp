@@ -15,7 +15,10 @@ bool isIpv6(const std::string& host) { return host.find(':') != std::string::npo
 // Socket options that need a socket of their own, as nginx's `bind` does.
 bool needsOwnSocket(const config::ListenSpec& spec) { return spec.bind || spec.backlog != 511; }
 
+bool isUnix(const config::ListenSpec& spec) { return !spec.unixPath.empty(); }
+
 std::string keyOf(const config::ListenSpec& spec) {
+    if (isUnix(spec)) return "unix:" + spec.unixPath;
     return core::formatAddress(spec.host.empty() ? "0.0.0.0" : spec.host, spec.port);
 }
 
@@ -28,7 +31,8 @@ std::vector<PlannedSocket> planListenSockets(const config::MainConfig& config) {
     for (int pass = 0; pass < 2; ++pass) {
         for (size_t s = 0; s < config.servers.size(); ++s) {
             for (const auto& spec : config.servers[s].listens) {
-                const bool wildcard = isWildcard(spec.host);
+                // A unix socket has no address to route by: its own socket, one route, like a wildcard.
+                const bool wildcard = isUnix(spec) || isWildcard(spec.host);
                 if ((pass == 0) != wildcard) continue;
                 const std::string key = keyOf(spec);
                 if (!wildcard && !needsOwnSocket(spec)) {

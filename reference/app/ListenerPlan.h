@@ -18,7 +18,7 @@ struct ListenRoute {
 };
 
 struct PlannedSocket {
-    std::string key;  // "127.0.0.1:1143", "[::]:1143": what a reload compares
+    std::string key;  // "127.0.0.1:1143", "[::]:1143", "unix:/run/imap.sock": what a reload compares
     config::ListenSpec bind;
     std::vector<ListenRoute> routes;
 };

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,12 +16,45 @@ namespace mailwire::app {
 
 namespace {
 
+bool removeUnixSocketFiles = true;
+
 std::string failure(const std::string& what, int err) {
     return what + " failed (" + std::to_string(err) + ": " + std::strerror(err) + ")";
 }
 
+std::shared_ptr<ListeningSocket> openUnixSocket(const PlannedSocket& plan, std::string& error) {
+    const std::string& path = plan.bind.unixPath;
+    sockaddr_un addr{};
+    if (path.size() >= sizeof addr.sun_path) {  // the config refuses these already
+        error = "too long path in the unix domain socket \"" + path + "\"";
+        return nullptr;
+    }
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        error = failure("socket() " + plan.key, errno);
+        return nullptr;
+    }
+    auto socket = std::make_shared<ListeningSocket>(fd);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        error = failure("bind() to " + plan.key, errno);
+        return nullptr;
+    }
+    socket->ownUnixPath(path);
+    // nginx makes the socket connectable by anyone (0666) and goes on if that fails.
+    ::chmod(path.c_str(), S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH);
+    if (::listen(fd, plan.bind.backlog) != 0) {
+        error = failure("listen() to " + plan.key + ", backlog " + std::to_string(plan.bind.backlog), errno);
+        return nullptr;
+    }
+    return socket;
+}
+
 std::shared_ptr<ListeningSocket> openSocket(const PlannedSocket& plan, std::string& error) {
     const config::ListenSpec& spec = plan.bind;
+    if (!spec.unixPath.empty()) return openUnixSocket(plan, error);
     sockaddr_storage addr{};
     socklen_t len = 0;
     const std::string host = spec.host.empty() ? "0.0.0.0" : spec.host;
@@ -78,7 +113,10 @@ std::shared_ptr<ListeningSocket> openSocket(const PlannedSocket& plan, std::stri
 
 ListeningSocket::~ListeningSocket() {
     if (fd_ >= 0) ::close(fd_);
+    if (!unixPath_.empty() && removeUnixSocketFiles) ::unlink(unixPath_.c_str());
 }
+
+void leaveUnixSocketFilesToTheMaster() { removeUnixSocketFiles = false; }
 
 std::vector<std::string> ListenerSet::keys() const {
     std::vector<std::string> keys;
@@ -93,6 +131,7 @@ std::shared_ptr<ListenerSet> ListenerSet::open(std::shared_ptr<const config::Mai
     std::vector<std::string> wanted;
     for (const auto& plan : plans) wanted.push_back(plan.key);
     const ListenerDiff diff = diffListeners(previous ? previous->keys() : std::vector<std::string>{}, wanted);
+    set->dropped_ = diff.close;
     for (auto& plan : plans) {
         Listener listener;
         if (std::find(diff.keep.begin(), diff.keep.end(), plan.key) != diff.keep.end()) {

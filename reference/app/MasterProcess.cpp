@@ -51,6 +51,7 @@ void MasterProcess::spawnWorker() {
         // A worker must not outlive its master (it would keep the ports bound).
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (::getppid() != master) ::_exit(0);
+        leaveUnixSocketFilesToTheMaster();
         int code = 0;
         try {
             WorkerProcess worker(mainLog_, std::move(current_), nullptr);

@@ -70,7 +70,8 @@ int run(const CommandLine& cmd) {
         return 1;
     };
 
-    auto config = loadConfiguration(paths.confFile, paths.prefix, *startupLog);
+    std::shared_ptr<const tls::TlsContexts> tls;
+    auto config = loadConfiguration(paths.confFile, paths.prefix, *startupLog, tls);
     if (!config) return testFailed();
 
     std::string error;
@@ -122,6 +123,7 @@ int run(const CommandLine& cmd) {
     generation->config = config;
     generation->listeners = std::move(listeners);
     generation->serverLogs = std::move(serverLogs);
+    generation->tls = std::move(tls);
     GenerationBuilder builder(paths.confFile, paths.prefix, paths.errorLog, *mainLog);
     auto reload = [&builder](const Generation& current) { return builder.build(&current); };
 

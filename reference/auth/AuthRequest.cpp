@@ -57,6 +57,17 @@ std::string buildAuthRequest(const AuthRequest& request, const config::AuthHttpT
         addHeader(out, "Auth-SMTP-From", request.smtpFrom);
         addHeader(out, "Auth-SMTP-To", request.smtpTo);
     }
+    if (request.ssl) {
+        addHeader(out, "Auth-SSL", "on");
+        const std::pair<const char*, const std::string*> optional[] = {
+            {"Auth-SSL-Protocol", &request.sslProtocol},      {"Auth-SSL-Cipher", &request.sslCipher},
+            {"Auth-SSL-Verify", &request.sslVerify},          {"Auth-SSL-Subject", &request.sslSubject},
+            {"Auth-SSL-Issuer", &request.sslIssuer},          {"Auth-SSL-Serial", &request.sslSerial},
+            {"Auth-SSL-Fingerprint", &request.sslFingerprint}};
+        for (const auto& [name, value] : optional)
+            if (!value->empty()) addHeader(out, name, *value);
+        if (!request.sslCert.empty()) addHeader(out, "Auth-SSL-Cert", escapeHeaderValue(request.sslCert));
+    }
     for (const auto& [name, value] : extraHeaders) addHeader(out, name.c_str(), value);
     out += "\r\n";
     return out;

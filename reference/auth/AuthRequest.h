@@ -21,6 +21,10 @@ struct AuthRequest {
     // Set when a PROXY header carrying addresses was received (the four Proxy-Protocol-* headers).
     bool hasProxyProtocol = false;
     std::string proxyProtocolAddr, proxyProtocolPort, proxyProtocolServerAddr, proxyProtocolServerPort;
+    // TLS connections only (the Auth-SSL block); verify..fingerprint only with ssl_verify_client, each when
+    // non-empty; the certificate only with auth_http_pass_client_cert on.
+    bool ssl = false;
+    std::string sslProtocol, sslCipher, sslVerify, sslSubject, sslIssuer, sslSerial, sslFingerprint, sslCert;
     // SMTP "none" mode only (sent when method is "none"; never escaped)
     std::string smtpHelo, smtpFrom, smtpTo;
 };

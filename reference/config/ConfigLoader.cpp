@@ -9,7 +9,6 @@
 #include "config/ConfigParser.h"
 #include "config/DirectiveTable.h"
 #include "config/LoadState.h"
-#include "config/NotYetSupported.h"
 
 namespace mailwire::config {
 
@@ -54,11 +53,11 @@ class DirectiveInterpreter : public DirectiveHandler {
         if (spec->opens != kNoContext) s_.contexts.push_back(spec->opens);
     }
 
-    void blockEnd(const SourceLocation&) override {
+    void blockEnd(const SourceLocation& where) override {
         Context closed = s_.context();
         s_.contexts.pop_back();
         if (closed == kServerContext) closeServer(s_.servers.back());
-        if (closed == kMailContext) closeMail();
+        if (closed == kMailContext) closeMail(where);
     }
 
   private:
@@ -72,18 +71,23 @@ class DirectiveInterpreter : public DirectiveHandler {
         if (server.listens.empty()) serverError("no \"listen\" is defined", server.where);
     }
 
-    // nginx merges module by module over all servers: core checks first, then auth_http.
-    void closeMail() {
+    // nginx merges module by module over all servers: core checks first, then ssl, then auth_http.
+    void closeMail(const SourceLocation& end) {
         for (const auto& server : s_.servers) {
             if (!server.protocol) serverError("unknown mail protocol", server.where);
-            refuseProtocolIfNotBuilt(*server.protocol, server.where);
+        }
+        for (const auto& server : s_.servers) {
+            // These carry their own position (or none), not the server{} one.
+            std::string error = tlsConfigError(s_.mail, server);
+            if (!error.empty()) throw ConfigError("[emerg] " + error);
         }
         for (const auto& server : s_.servers) {
             if (!server.authHttp && !s_.mail.authHttp)
                 serverError("no \"auth_http\" is defined", server.where);
         }
+        const MergeContext context{s_.hostName, s_.confPrefix, end};
         for (const auto& server : s_.servers)
-            s_.main.servers.push_back(mergeServer(s_.mail, server, s_.hostName));
+            s_.main.servers.push_back(mergeServer(s_.mail, server, context));
     }
 
     LoadState& s_;
@@ -94,6 +98,7 @@ MainConfig load(const std::string& file, const std::string& prefix, std::vector<
     state.main.prefix = prefix;
     state.main.file = resolveAgainst(prefix, file);
     state.hostName = lowercaseHostName();
+    state.confPrefix = directoryOf(state.main.file);
 
     DirectiveInterpreter interpreter(state);
     ConfigParser parser(directoryOf(state.main.file));

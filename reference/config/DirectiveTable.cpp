@@ -1,12 +1,17 @@
 #include "config/DirectiveTable.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 #include "config/AuthHttpUrl.h"
 #include "config/ConfigError.h"
+#include "config/HostResolver.h"
 #include "config/ListenParser.h"
-#include "config/NotYetSupported.h"
 #include "config/ResolverArgs.h"
 #include "config/ValueParsers.h"
 
@@ -74,34 +79,75 @@ E enumArg(const Directive& d, const std::pair<const char*, E> (&values)[N], std:
 
 // ---- slot handlers: one setting per context, then inherited
 
-template <std::optional<Millis> ServerDraft::*F>
+// The current context's field, for a member of ServerDraft or of its SslDraft.
+template <class T>
+std::optional<T>& slotOf(LoadState& s, std::optional<T> ServerDraft::*field) {
+    return s.draft().*field;
+}
+template <class T>
+std::optional<T>& slotOf(LoadState& s, std::optional<T> SslDraft::*field) {
+    return s.draft().ssl.*field;
+}
+
+template <auto F>
 void timeSlot(LoadState& s, const Directive& d) {
-    auto& slot = s.draft().*F;
+    auto& slot = slotOf(s, F);
     ensureUnset(slot, d);
     slot = timeArg(d);
 }
 
-template <std::optional<size_t> ServerDraft::*F>
+// ngx_conf_set_sec_slot: a time in seconds ("ms" is refused).
+template <auto F>
+void secondsSlot(LoadState& s, const Directive& d) {
+    auto& slot = slotOf(s, F);
+    ensureUnset(slot, d);
+    auto t = parseTime(d.args[0], true);
+    if (!t) fail(d, quoted(d.name) + " directive invalid value");
+    slot = Millis(*t * 1000);
+}
+
+template <auto F>
 void sizeSlot(LoadState& s, const Directive& d) {
-    auto& slot = s.draft().*F;
+    auto& slot = slotOf(s, F);
     ensureUnset(slot, d);
     slot = sizeArg(d);
 }
 
-template <std::optional<bool> ServerDraft::*F>
+template <auto F>
+void numberSlot(LoadState& s, const Directive& d) {
+    auto& slot = slotOf(s, F);
+    ensureUnset(slot, d);
+    slot = numberArg(d);
+}
+
+template <auto F>
 void flagSlot(LoadState& s, const Directive& d) {
-    auto& slot = s.draft().*F;
+    auto& slot = slotOf(s, F);
     ensureUnset(slot, d);
     slot = flagArg(d);
-    refuseValueIfNotBuilt(d.name, *slot ? "on" : "off", d.where);
+}
+
+template <auto F>
+void stringSlot(LoadState& s, const Directive& d) {
+    auto& slot = slotOf(s, F);
+    ensureUnset(slot, d);
+    slot = d.args[0];
 }
 
 // Several occurrences in one context add to the list; a server's list replaces the mail{} one.
-template <std::optional<std::vector<std::string>> ServerDraft::*F>
+template <auto F>
 void listSlot(LoadState& s, const Directive& d) {
-    auto& slot = s.draft().*F;
+    auto& slot = slotOf(s, F);
     if (!slot) slot.emplace();
     slot->insert(slot->end(), d.args.begin(), d.args.end());
+}
+
+// "name value" pairs, repeatable (ngx_conf_set_keyval_slot).
+template <auto F>
+void pairSlot(LoadState& s, const Directive& d) {
+    auto& slot = slotOf(s, F);
+    if (!slot) slot.emplace();
+    slot->emplace_back(d.args[0], d.args[1]);
 }
 
 struct MaskName {
@@ -119,9 +165,17 @@ constexpr MaskName kSmtpAuth[] = {{"plain", kAuthPlain},      {"login", kAuthLog
                                   {"cram-md5", kAuthCramMd5}, {"external", kAuthExternal},
                                   {"none", kAuthNone},        {}};
 
-template <std::optional<unsigned> ServerDraft::*F, const MaskName* Names>
+constexpr MaskName kSslProtocols[] = {{"SSLv2", kSslV2},
+                                      {"SSLv3", kSslV3},
+                                      {"TLSv1", kTlsV1},
+                                      {"TLSv1.1", kTlsV1_1},
+                                      {"TLSv1.2", kTlsV1_2},
+                                      {"TLSv1.3", kTlsV1_3},
+                                      {}};
+
+template <auto F, const MaskName* Names>
 void maskSlot(LoadState& s, const Directive& d) {
-    auto& slot = s.draft().*F;
+    auto& slot = slotOf(s, F);
     unsigned mask = slot.value_or(0);
     for (const auto& arg : d.args) {
         const MaskName* m = Names;
@@ -275,7 +329,11 @@ void listen(LoadState& s, const Directive& d) {
         s.allListens.push_back(ls);
         server.listens.push_back(ls);
     }
-    refuseListenIfNotBuilt(listens.front());
+    if (listens.front().ssl) {
+        // The TLS checks at merge time name the last "listen ... ssl" of the server.
+        server.ssl.listenSsl = true;
+        server.ssl.tlsWhere = d.where;
+    }
 }
 
 void protocol(LoadState& s, const Directive& d) {
@@ -297,12 +355,6 @@ void serverName(LoadState& s, const Directive& d) {
     slot = d.args[0];
 }
 
-void maxErrors(LoadState& s, const Directive& d) {
-    auto& slot = s.draft().maxErrors;
-    ensureUnset(slot, d);
-    slot = numberArg(d);
-}
-
 void resolver(LoadState& s, const Directive& d) {
     auto& slot = s.draft().resolverEnabled;
     ensureUnset(slot, d);
@@ -319,12 +371,6 @@ void authHttp(LoadState& s, const Directive& d) {
     s.draft().authHttp = target;  // nginx does not call a second auth_http duplicate; the last one wins
 }
 
-void authHttpHeader(LoadState& s, const Directive& d) {
-    auto& slot = s.draft().authHttpHeaders;
-    if (!slot) slot.emplace();
-    slot->emplace_back(d.args[0], d.args[1]);
-}
-
 void proxyProtocol(LoadState& s, const Directive& d) {
     static constexpr std::pair<const char*, ProxyProtocolOut> kValues[] = {
         {"off", ProxyProtocolOut::Off}, {"on", ProxyProtocolOut::V1}, {"v2", ProxyProtocolOut::V2}};
@@ -332,21 +378,128 @@ void proxyProtocol(LoadState& s, const Directive& d) {
     ensureUnset(slot, d);
     std::string canonical;
     slot = enumArg(d, kValues, canonical);
-    refuseValueIfNotBuilt(d.name, canonical, d.where);
 }
+
+// ---- realip
+
+void setRealIpFrom(LoadState& s, const Directive& d) {
+    auto& slot = s.draft().setRealIpFrom;
+    if (!slot) slot.emplace();
+    const std::string& value = d.args[0];
+    if (value == "unix:") {
+        RealIpSource source;
+        source.unixSocket = true;
+        slot->push_back(source);
+        return;
+    }
+    RealIpSource cidr;
+    const CidrParse parsed = parseCidr(value, cidr);
+    if (parsed != CidrParse::Invalid) {
+        if (parsed == CidrParse::HostBitsCleared) {
+            s.notices.push_back(
+                formatAt("warn", "low address bits of " + value + " are meaningless", d.where));
+        }
+        slot->push_back(cidr);
+        return;
+    }
+    // A host name: each of its addresses, exactly (IPv4 first, as ngx_inet_resolve_host lists them).
+    std::vector<std::string> addresses = resolveHost(value);
+    if (addresses.empty()) fail(d, "host not found in set_real_ip_from " + quoted(value));
+    std::stable_partition(addresses.begin(), addresses.end(),
+                          [](const std::string& a) { return a.find(':') == std::string::npos; });
+    for (const auto& address : addresses) {
+        RealIpSource exact;
+        if (parseCidr(address, exact) == CidrParse::Exact) slot->push_back(exact);
+    }
+}
+
+// ---- ssl
 
 void starttls(LoadState& s, const Directive& d) {
     static constexpr std::pair<const char*, StartTls> kValues[] = {
         {"off", StartTls::Off}, {"on", StartTls::On}, {"only", StartTls::Only}};
-    auto& slot = s.draft().starttls;
+    ServerDraft& draft = s.draft();
+    ensureUnset(draft.starttls, d);
+    std::string canonical;
+    draft.starttls = enumArg(d, kValues, canonical);
+    if (!draft.ssl.listenSsl) draft.ssl.tlsWhere = d.where;
+}
+
+void sslCertificate(LoadState& s, const Directive& d) {
+    SslDraft& ssl = s.draft().ssl;
+    if (!ssl.certificates) {
+        ssl.certificates.emplace();
+        ssl.certificatesWhere = d.where;
+    }
+    ssl.certificates->push_back(d.args[0]);
+}
+
+// nginx reads the password file while parsing; we check it opens here and leave reading it to the TLS
+// engine, so a missing file still fails with nginx's message and position.
+void sslPasswordFile(LoadState& s, const Directive& d) {
+    auto& slot = s.draft().ssl.passwordFile;
+    ensureUnset(slot, d);
+    slot = d.args[0];
+    const std::string& name = d.args[0];
+    const std::string full = !name.empty() && name[0] == '/' ? name : s.confPrefix + name;
+    const int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        fail(d,
+             "open() " + quoted(full) + " failed (" + std::to_string(err) + ": " + std::strerror(err) + ")");
+    }
+    ::close(fd);
+}
+
+// off | none | [builtin[:size]] [shared:name:size], parsed as ngx_mail_ssl_session_cache does.
+void sslSessionCache(LoadState& s, const Directive& d) {
+    SslDraft& ssl = s.draft().ssl;
+    auto invalid = [&](const std::string& value) { fail(d, "invalid session cache " + quoted(value)); };
+    for (const auto& value : d.args) {
+        if (value == "off") {
+            ssl.builtinSessionCache = kSessionCacheOff;
+        } else if (value == "none") {
+            ssl.builtinSessionCache = kSessionCacheNone;
+        } else if (value == "builtin") {
+            ssl.builtinSessionCache = kSessionCacheDefaultSize;
+        } else if (value.size() > 8 && value.compare(0, 8, "builtin:") == 0) {
+            auto n = parseNumber(value.substr(8));
+            if (!n) invalid(value);
+            ssl.builtinSessionCache = static_cast<long>(*n);
+        } else if (value.size() > 7 && value.compare(0, 7, "shared:") == 0) {
+            const size_t colon = value.find(':', 7);
+            if (colon == std::string::npos || colon == 7) invalid(value);
+            auto size = parseSize(value.substr(colon + 1));
+            if (!size) invalid(value);
+            static const long kPage = ::sysconf(_SC_PAGESIZE);
+            if (*size < 8 * kPage) fail(d, "session cache " + quoted(value) + " is too small");
+            SharedSessionZone zone{value.substr(7, colon - 7), static_cast<size_t>(*size)};
+            // Zones are global: one name, one size (ngx_shared_memory_add).
+            auto [known, added] = s.sessionZones.emplace(zone.name, zone.size);
+            if (!added && known->second != zone.size) {
+                fail(d, "the size " + std::to_string(zone.size) + " of shared memory zone " +
+                            quoted(zone.name) + " conflicts with already declared size " +
+                            std::to_string(known->second));
+            }
+            ssl.sharedSessionCache = zone;
+        } else {
+            invalid(value);
+        }
+    }
+    if (ssl.sharedSessionCache && !ssl.builtinSessionCache) ssl.builtinSessionCache = kSessionCacheNoBuiltin;
+}
+
+void sslVerifyClient(LoadState& s, const Directive& d) {
+    static constexpr std::pair<const char*, VerifyClient> kValues[] = {
+        {"off", VerifyClient::Off},
+        {"on", VerifyClient::On},
+        {"optional", VerifyClient::Optional},
+        {"optional_no_ca", VerifyClient::OptionalNoCa}};
+    auto& slot = s.draft().ssl.verifyClient;
     ensureUnset(slot, d);
     std::string canonical;
     slot = enumArg(d, kValues, canonical);
-    refuseValueIfNotBuilt(d.name, canonical, d.where);
 }
-
-// set_real_ip_from and ssl_*: recognised (contexts, argument counts) but not built yet.
-void notBuilt(LoadState&, const Directive& d) { refuseDirectiveIfNotBuilt(d.name, d.where); }
 
 constexpr unsigned kMain = kMainContext;
 constexpr unsigned kEvents = kEventsContext;
@@ -383,7 +536,7 @@ const DirectiveSpec kDirectives[] = {
     {"protocol", kServerContext, 1, 1, kNoContext, protocol},
     {"server_name", kMailOrServer, 1, 1, kNoContext, serverName},
     {"timeout", kMailOrServer, 1, 1, kNoContext, timeSlot<&ServerDraft::timeout>},
-    {"max_errors", kMailOrServer, 1, 1, kNoContext, maxErrors},
+    {"max_errors", kMailOrServer, 1, 1, kNoContext, numberSlot<&ServerDraft::maxErrors>},
     {"resolver", kMailOrServer, 1, kMore, kNoContext, resolver},
     {"resolver_timeout", kMailOrServer, 1, 1, kNoContext, timeSlot<&ServerDraft::resolverTimeout>},
     // imap, pop3, smtp
@@ -399,7 +552,7 @@ const DirectiveSpec kDirectives[] = {
     // auth_http
     {"auth_http", kMailOrServer, 1, 1, kNoContext, authHttp},
     {"auth_http_timeout", kMailOrServer, 1, 1, kNoContext, timeSlot<&ServerDraft::authHttpTimeout>},
-    {"auth_http_header", kMailOrServer, 2, 2, kNoContext, authHttpHeader},
+    {"auth_http_header", kMailOrServer, 2, 2, kNoContext, pairSlot<&ServerDraft::authHttpHeaders>},
     {"auth_http_pass_client_cert", kMailOrServer, 1, 1, kNoContext,
      flagSlot<&ServerDraft::authHttpPassClientCert>},
     // proxy
@@ -412,28 +565,29 @@ const DirectiveSpec kDirectives[] = {
     {"proxy_smtp_auth", kMailOrServer, 1, 1, kNoContext, flagSlot<&ServerDraft::proxySmtpAuth>},
     {"xclient", kMailOrServer, 1, 1, kNoContext, flagSlot<&ServerDraft::xclient>},
     // realip
-    {"set_real_ip_from", kMailOrServer, 1, 1, kNoContext, notBuilt},
+    {"set_real_ip_from", kMailOrServer, 1, 1, kNoContext, setRealIpFrom},
     // ssl
     {"starttls", kMailOrServer, 1, 1, kNoContext, starttls},
-    {"ssl_certificate", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_certificate_key", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_password_file", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_certificate_compression", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_dhparam", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_ecdh_curve", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_protocols", kMailOrServer, 1, kMore, kNoContext, notBuilt},
-    {"ssl_ciphers", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_prefer_server_ciphers", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_session_cache", kMailOrServer, 1, 2, kNoContext, notBuilt},
-    {"ssl_session_tickets", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_session_ticket_key", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_session_timeout", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_verify_client", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_verify_depth", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_client_certificate", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_trusted_certificate", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_crl", kMailOrServer, 1, 1, kNoContext, notBuilt},
-    {"ssl_conf_command", kMailOrServer, 2, 2, kNoContext, notBuilt},
+    {"ssl_certificate", kMailOrServer, 1, 1, kNoContext, sslCertificate},
+    {"ssl_certificate_key", kMailOrServer, 1, 1, kNoContext, listSlot<&SslDraft::certificateKeys>},
+    {"ssl_password_file", kMailOrServer, 1, 1, kNoContext, sslPasswordFile},
+    {"ssl_certificate_compression", kMailOrServer, 1, 1, kNoContext,
+     flagSlot<&SslDraft::certificateCompression>},
+    {"ssl_dhparam", kMailOrServer, 1, 1, kNoContext, stringSlot<&SslDraft::dhparam>},
+    {"ssl_ecdh_curve", kMailOrServer, 1, 1, kNoContext, stringSlot<&SslDraft::ecdhCurve>},
+    {"ssl_protocols", kMailOrServer, 1, kMore, kNoContext, maskSlot<&SslDraft::protocols, kSslProtocols>},
+    {"ssl_ciphers", kMailOrServer, 1, 1, kNoContext, stringSlot<&SslDraft::ciphers>},
+    {"ssl_prefer_server_ciphers", kMailOrServer, 1, 1, kNoContext, flagSlot<&SslDraft::preferServerCiphers>},
+    {"ssl_session_cache", kMailOrServer, 1, 2, kNoContext, sslSessionCache},
+    {"ssl_session_tickets", kMailOrServer, 1, 1, kNoContext, flagSlot<&SslDraft::sessionTickets>},
+    {"ssl_session_ticket_key", kMailOrServer, 1, 1, kNoContext, listSlot<&SslDraft::sessionTicketKeys>},
+    {"ssl_session_timeout", kMailOrServer, 1, 1, kNoContext, secondsSlot<&SslDraft::sessionTimeout>},
+    {"ssl_verify_client", kMailOrServer, 1, 1, kNoContext, sslVerifyClient},
+    {"ssl_verify_depth", kMailOrServer, 1, 1, kNoContext, numberSlot<&SslDraft::verifyDepth>},
+    {"ssl_client_certificate", kMailOrServer, 1, 1, kNoContext, stringSlot<&SslDraft::clientCertificate>},
+    {"ssl_trusted_certificate", kMailOrServer, 1, 1, kNoContext, stringSlot<&SslDraft::trustedCertificate>},
+    {"ssl_crl", kMailOrServer, 1, 1, kNoContext, stringSlot<&SslDraft::crl>},
+    {"ssl_conf_command", kMailOrServer, 2, 2, kNoContext, pairSlot<&SslDraft::confCommands>},
 };
 
 }  // namespace

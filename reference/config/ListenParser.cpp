@@ -22,6 +22,8 @@ struct Address {
 
 bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
+constexpr size_t kMaxUnixPath = 107;  // sizeof(sockaddr_un.sun_path) less the terminating NUL
+
 [[noreturn]] void urlError(const char* err, const Directive& d) {
     throwAt(std::string(err) + " in \"" + d.args[0] + "\" of the \"listen\" directive", d.where);
 }
@@ -161,9 +163,8 @@ std::vector<ListenSpec> parseListen(const Directive& d) {
     if (startsWith(d.args[0], "unix:")) {
         ListenSpec ls;
         ls.unixPath = d.args[0].substr(5);
-        if (ls.unixPath.empty())
-            throwAt("no path in the unix domain socket in \"" + d.args[0] + "\" of the \"listen\" directive",
-                    d.where);
+        if (ls.unixPath.empty()) urlError("no path in the unix domain socket", d);
+        if (ls.unixPath.size() > kMaxUnixPath) urlError("too long path in the unix domain socket", d);
         ls.text = d.args[0];
         ls.where = d.where;
         parseParameters(d, ls);

@@ -8,9 +8,8 @@
 
 namespace mailwire::config {
 
-// One ListenSpec per resolved address (duplicates within the directive dropped). Throws ConfigError.
-// Parameters not built yet (ssl, proxy_protocol, unix:) are left to the caller to refuse: see
-// NotYetSupported.
+// One ListenSpec per resolved address (duplicates within the directive dropped), or one for
+// "unix:/path" (the path as written: nginx does not resolve it against the prefix). Throws ConfigError.
 std::vector<ListenSpec> parseListen(const Directive& d);
 
 }  // namespace mailwire::config

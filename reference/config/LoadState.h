@@ -1,6 +1,7 @@
 // Everything the directive handlers read and write while one config is being loaded.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ enum Context : unsigned {
 struct LoadState {
     MainConfig main;
     std::string hostName;              // lowercased gethostname(), the server_name default
+    std::string confPrefix;            // the main config file's directory (nginx's conf_prefix)
     std::vector<std::string> notices;  // "[notice] ..." / "[warn] ..." lines
     std::vector<Context> contexts{kMainContext};
     std::set<std::string> setInMain;  // main/events directives that may appear once ("is duplicate")
@@ -32,6 +34,7 @@ struct LoadState {
     ServerDraft mail;
     std::vector<ServerDraft> servers;
     std::vector<ListenSpec> allListens;  // every listen so far, for "duplicate ... address and port pair"
+    std::map<std::string, size_t> sessionZones;  // ssl_session_cache shared zones: name -> size
 
     Context context() const { return contexts.back(); }
     ServerDraft& draft() { return context() == kServerContext ? servers.back() : mail; }

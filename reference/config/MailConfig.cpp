@@ -1,5 +1,7 @@
 #include "config/MailConfig.h"
 
+#include <algorithm>
+
 namespace mailwire::config {
 
 const char* protocolName(Protocol p) {
@@ -12,6 +14,11 @@ const char* protocolName(Protocol p) {
             return "smtp";
     }
     return "imap";
+}
+
+bool ServerConfig::tlsWanted() const {
+    return starttls != StartTls::Off ||
+           std::any_of(listens.begin(), listens.end(), [](const ListenSpec& l) { return l.ssl; });
 }
 
 }  // namespace mailwire::config

@@ -59,6 +59,7 @@ enum AuthMechanism : unsigned {
 };
 
 enum class StartTls { Off, On, Only };
+enum class VerifyClient { Off, On, Optional, OptionalNoCa };
 enum class ProxyProtocolOut { Off, V1, V2 };
 
 // auth_http URL, split the way nginx splits it.
@@ -77,6 +78,60 @@ struct ResolverSettings {
     bool ipv4 = true;
     bool ipv6 = true;
     Millis valid{0};
+};
+
+// One `ssl_session_cache` value (spec 9.4): off | none | [builtin[:size]] [shared:name:size].
+struct SslSessionCache {
+    enum Mode { Off, None, Cache } mode = None;
+    bool builtin = false;
+    long builtinSize = 20480;  // sessions; nginx's default for a bare "builtin"
+    std::string sharedName;    // empty: no shared zone
+    size_t sharedSize = 0;     // bytes
+};
+
+// The mail ssl_* directives of one server, merged (spec 2.1, 9.4). Paths are resolved against the prefix;
+// "data:..." values are kept as written.
+struct SslSettings {
+    std::vector<std::string> certificates;     // ssl_certificate, in order
+    std::vector<std::string> certificateKeys;  // ssl_certificate_key, same order
+    SourceLocation certificatesWhere;          // the first ssl_certificate, for errors
+    std::string passwordFile;                  // ssl_password_file
+    bool certificateCompression = false;
+    std::string dhparam;
+    std::string ecdhCurve = "auto";
+    unsigned protocols = 0;  // bits of kTls*; 0 until merged: then the default TLSv1.2 TLSv1.3
+    std::string ciphers = "HIGH:!aNULL:!MD5";
+    bool preferServerCiphers = false;
+    SslSessionCache sessionCache;
+    bool sessionTickets = true;
+    std::vector<std::string> sessionTicketKeys;
+    Millis sessionTimeout{300000};
+    VerifyClient verifyClient = VerifyClient::Off;
+    int verifyDepth = 1;
+    std::string clientCertificate;
+    std::string trustedCertificate;
+    std::string crl;
+    std::vector<std::pair<std::string, std::string>> confCommands;
+    // The "}" closing mail{}: nginx loads ssl_session_ticket_key files while merging, and its open()/read()
+    // errors name this position ("in FILE:LINE").
+    SourceLocation mergedAt;
+};
+
+enum TlsProtocol : unsigned {
+    kSslV2 = 1u << 0,
+    kSslV3 = 1u << 1,
+    kTlsV1 = 1u << 2,
+    kTlsV1_1 = 1u << 3,
+    kTlsV1_2 = 1u << 4,
+    kTlsV1_3 = 1u << 5,
+};
+
+// One set_real_ip_from entry: an address with a prefix length, or "unix:" (spec 10).
+struct RealIpSource {
+    bool unixSocket = false;
+    int family = 0;               // AF_INET or AF_INET6
+    unsigned char address[16]{};  // network byte order; the first 4 bytes for IPv4
+    int prefixLength = 0;
 };
 
 struct ServerConfig {
@@ -126,8 +181,14 @@ struct ServerConfig {
     bool proxySmtpAuth = false;
     bool xclient = true;
 
-    // ssl (recognised; TLS itself is not built yet)
+    // realip
+    std::vector<RealIpSource> setRealIpFrom;
+
+    // ssl
     StartTls starttls = StartTls::Off;
+    SslSettings ssl;
+    // TLS is set up for this server: a `listen ... ssl` or starttls on|only (spec 9.4).
+    bool tlsWanted() const;
 };
 
 struct MainConfig {

@@ -11,6 +11,46 @@
 
 namespace mailwire::config {
 
+// nginx's encoding of the builtin half of ssl_session_cache (ngx_event_openssl.h); >= 0 is a size.
+enum BuiltinSessionCache : long {
+    kSessionCacheOff = -2,         // off
+    kSessionCacheNone = -3,        // none
+    kSessionCacheNoBuiltin = -4,   // only a shared zone
+    kSessionCacheDefaultSize = -5  // bare "builtin"
+};
+
+struct SharedSessionZone {
+    std::string name;
+    size_t size = 0;
+};
+
+// The ssl_* directives of one context, as written: paths are resolved when merged.
+struct SslDraft {
+    bool listenSsl = false;                  // a `listen ... ssl` in this server
+    std::optional<SourceLocation> tlsWhere;  // the last `listen ... ssl`, else the starttls directive
+    std::optional<std::vector<std::string>> certificates;
+    std::optional<SourceLocation> certificatesWhere;
+    std::optional<std::vector<std::string>> certificateKeys;
+    std::optional<std::string> passwordFile;
+    std::optional<bool> certificateCompression;
+    std::optional<std::string> dhparam;
+    std::optional<std::string> ecdhCurve;
+    std::optional<unsigned> protocols;
+    std::optional<std::string> ciphers;
+    std::optional<bool> preferServerCiphers;
+    std::optional<long> builtinSessionCache;  // BuiltinSessionCache or a size
+    std::optional<SharedSessionZone> sharedSessionCache;
+    std::optional<bool> sessionTickets;
+    std::optional<std::vector<std::string>> sessionTicketKeys;
+    std::optional<Millis> sessionTimeout;
+    std::optional<VerifyClient> verifyClient;
+    std::optional<int> verifyDepth;
+    std::optional<std::string> clientCertificate;
+    std::optional<std::string> trustedCertificate;
+    std::optional<std::string> crl;
+    std::optional<std::vector<std::pair<std::string, std::string>>> confCommands;
+};
+
 struct ServerDraft {
     SourceLocation where;
     std::vector<ListenSpec> listens;
@@ -49,11 +89,24 @@ struct ServerDraft {
     std::optional<bool> proxySmtpAuth;
     std::optional<bool> xclient;
 
+    std::optional<std::vector<RealIpSource>> setRealIpFrom;
+
     std::optional<StartTls> starttls;
+    SslDraft ssl;
+};
+
+// What merging needs besides the two drafts.
+struct MergeContext {
+    std::string hostName;    // the lowercased gethostname(), used when server_name is unset or empty
+    std::string confPrefix;  // the main config file's directory: ssl_* paths resolve against it
+    SourceLocation mailEnd;  // the "}" closing mail{}, where nginx merges
 };
 
 // mail{} values flow into each server{} that does not set them; lists are replaced, never merged.
-// `hostName` is the lowercased gethostname(), used when server_name is unset or empty.
-ServerConfig mergeServer(const ServerDraft& mail, const ServerDraft& server, const std::string& hostName);
+ServerConfig mergeServer(const ServerDraft& mail, const ServerDraft& server, const MergeContext& context);
+
+// nginx's TLS checks at merge time (spec 9.3, 9.4) for a server that wants TLS: the message (without
+// "[emerg] "), or empty when the server is fine.
+std::string tlsConfigError(const ServerDraft& mail, const ServerDraft& server);
 
 }  // namespace mailwire::config

@@ -1,5 +1,9 @@
 #include "config/ValueParsers.h"
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <cctype>
 
 namespace mailwire::config {
@@ -7,6 +11,26 @@ namespace mailwire::config {
 namespace {
 
 constexpr int64_t kInt32Max = 2147483647;
+
+// ngx_inet_addr: four dotted decimal octets (an empty octet counts as 0, as in nginx).
+bool parseIpv4(const std::string& text, unsigned char out[4]) {
+    unsigned octet = 0;
+    int dots = 0;
+    for (char c : text) {
+        if (c >= '0' && c <= '9') {
+            octet = octet * 10 + static_cast<unsigned>(c - '0');
+            if (octet > 255) return false;
+        } else if (c == '.' && dots < 3) {
+            out[dots++] = static_cast<unsigned char>(octet);
+            octet = 0;
+        } else {
+            return false;
+        }
+    }
+    if (dots != 3) return false;
+    out[3] = static_cast<unsigned char>(octet);
+    return true;
+}
 
 }  // namespace
 
@@ -139,6 +163,38 @@ std::optional<bool> parseFlag(const std::string& text) {
     if (equalsIgnoreCase(text, "on")) return true;
     if (equalsIgnoreCase(text, "off")) return false;
     return std::nullopt;
+}
+
+CidrParse parseCidr(const std::string& text, RealIpSource& out) {
+    const size_t slash = text.find('/');
+    const std::string address = text.substr(0, slash);
+    RealIpSource cidr;
+    if (parseIpv4(address, cidr.address)) {
+        cidr.family = AF_INET;
+        cidr.prefixLength = 32;
+    } else if (::inet_pton(AF_INET6, address.c_str(), cidr.address) == 1) {
+        cidr.family = AF_INET6;
+        cidr.prefixLength = 128;
+    } else {
+        return CidrParse::Invalid;
+    }
+    CidrParse result = CidrParse::Exact;
+    if (slash != std::string::npos) {
+        auto bits = parseNumber(text.substr(slash + 1));
+        if (!bits || *bits > cidr.prefixLength) return CidrParse::Invalid;
+        cidr.prefixLength = static_cast<int>(*bits);
+        const int bytes = cidr.family == AF_INET ? 4 : 16;
+        for (int i = 0; i < bytes; ++i) {
+            const int keep = std::max(0, std::min(8, cidr.prefixLength - 8 * i));
+            const auto mask = static_cast<unsigned char>(0xff00u >> keep);
+            if (cidr.address[i] & ~mask) {
+                result = CidrParse::HostBitsCleared;
+                cidr.address[i] &= mask;
+            }
+        }
+    }
+    out = cidr;
+    return result;
 }
 
 }  // namespace mailwire::config

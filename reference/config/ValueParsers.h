@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "config/MailConfig.h"
+
 namespace mailwire::config {
 
 // ngx_atoi: one or more decimal digits, no sign, fits in int32.
@@ -22,5 +24,10 @@ std::optional<int64_t> parseTime(const std::string& text, bool seconds = false);
 std::optional<bool> parseFlag(const std::string& text);
 
 bool equalsIgnoreCase(const std::string& a, const std::string& b);
+
+// ngx_ptocidr: "a.b.c.d", an IPv6 address, either with "/bits". HostBitsCleared: the address had bits set
+// beyond the prefix; they are cleared in `out` (nginx warns "low address bits of ... are meaningless").
+enum class CidrParse { Invalid, Exact, HostBitsCleared };
+CidrParse parseCidr(const std::string& text, RealIpSource& out);
 
 }  // namespace mailwire::config

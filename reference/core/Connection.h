@@ -35,6 +35,13 @@ class Connection {
     virtual void close() = 0;                  // immediate; queued bytes are dropped
     virtual std::string peerIp() const = 0;    // "127.0.0.1", "::1" (no brackets)
     virtual std::string peerText() const = 0;  // "127.0.0.1:54321", "[::1]:54321"
+    // Looks at waiting bytes without consuming them (the PROXY protocol header is read this way).
+    virtual ReadResult peek(char* /*into*/, size_t /*capacity*/) {
+        ReadResult result;
+        result.status = ReadResult::Error;
+        result.error = "peek() is not supported on this connection";
+        return result;
+    }
 };
 
 }  // namespace mailwire::core

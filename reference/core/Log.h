@@ -2,12 +2,17 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace mailwire::core {
 
 enum class LogLevel { Debug = 0, Info, Notice, Warn, Error, Crit, Alert, Emerg };
 const char* logLevelName(LogLevel level);  // "info", "error", ...
 bool parseLogLevel(const std::string& name, LogLevel& out);
+
+// Wire bytes for a one-line log message: CR, LF, TAB, '"', '\\' and other control or high bytes escaped
+// ("a1 LOGIN\\r\\n").
+std::string visibleBytes(std::string_view bytes);
 
 class Log {
   public:

@@ -34,11 +34,20 @@ bool describe(const sockaddr_storage& addr, std::string& ip, unsigned short& por
         const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
         ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
         port = ntohs(in6->sin6_port);
+    } else if (addr.ss_family == AF_UNIX) {
+        // nginx shows an accepted unix-domain client as "unix:" (its peer socket has no path).
+        ip = "unix:";
+        port = 0;
+        return true;
     } else {
         return false;
     }
     ip = text;
     return true;
+}
+
+std::string peerTextOf(const sockaddr_storage& addr, const std::string& ip, unsigned short port) {
+    return addr.ss_family == AF_UNIX ? ip : formatAddress(ip, port);
 }
 
 }  // namespace
@@ -65,7 +74,9 @@ std::unique_ptr<TcpConnection> TcpConnection::adopt(EventLoop& loop, int fd, con
     unsigned short port = 0;
     if (peer && describe(*peer, ip, port)) {
         conn->peerIp_ = ip;
-        conn->peerText_ = formatAddress(ip, port);
+        conn->peerText_ = peerTextOf(*peer, ip, port);
+        conn->peerFamily_ = peer->ss_family;
+        conn->peerPort_ = port;
     }
     return conn;
 }
@@ -142,11 +153,17 @@ void TcpConnection::describeEndpoints() {
     unsigned short port = 0;
     if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 && describe(addr, ip, port)) {
         peerIp_ = ip;
-        peerText_ = formatAddress(ip, port);
+        peerText_ = peerTextOf(addr, ip, port);
+        peerFamily_ = addr.ss_family;
+        peerPort_ = port;
     }
     len = sizeof addr;
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 && describe(addr, ip, port))
-        localText_ = formatAddress(ip, port);
+    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 && describe(addr, ip, port)) {
+        localText_ = peerTextOf(addr, ip, port);
+        localFamily_ = addr.ss_family;
+        localIp_ = ip;
+        localPort_ = port;
+    }
 }
 
 void TcpConnection::onEvents(uint32_t events) {
@@ -188,6 +205,27 @@ ReadResult TcpConnection::read(char* into, size_t capacity) {
         result.bytes = static_cast<size_t>(n);
     } else if (n == 0) {
         result.status = capacity == 0 ? ReadResult::WouldBlock : ReadResult::Eof;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+        result.status = ReadResult::WouldBlock;
+    } else {
+        result.status = ReadResult::Error;
+        result.error = errnoText("recv()", errno);
+    }
+    return result;
+}
+
+ReadResult TcpConnection::peek(char* into, size_t capacity) {
+    ReadResult result;
+    if (fd_ < 0) {
+        result.status = ReadResult::Eof;
+        return result;
+    }
+    const ssize_t n = ::recv(fd_, into, capacity, MSG_PEEK);
+    if (n > 0) {
+        result.status = ReadResult::Data;
+        result.bytes = static_cast<size_t>(n);
+    } else if (n == 0) {
+        result.status = ReadResult::Eof;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
         result.status = ReadResult::WouldBlock;
     } else {

@@ -28,6 +28,7 @@ class TcpConnection : public Connection {
 
     void setHandler(ConnectionHandler* handler) override { handler_ = handler; }
     ReadResult read(char* into, size_t capacity) override;
+    ReadResult peek(char* into, size_t capacity) override;
     void write(std::string_view bytes) override;
     size_t pendingWrite() const override { return output_.size() - outputSent_; }
     void setReadInterest(bool wanted) override;
@@ -35,6 +36,12 @@ class TcpConnection : public Connection {
     std::string peerIp() const override { return peerIp_; }
     std::string peerText() const override { return peerText_; }
     std::string localText() const { return localText_; }  // "127.0.0.1:1143"
+    // The accepted socket's local address (the listening address), for the PROXY header to backends.
+    int localFamily() const { return localFamily_; }  // AF_INET, AF_INET6, AF_UNIX
+    const std::string& localIp() const { return localIp_; }
+    unsigned short localPort() const { return localPort_; }
+    int peerFamily() const { return peerFamily_; }
+    unsigned short peerPort() const { return peerPort_; }
     int fd() const { return fd_; }
 
   private:
@@ -55,7 +62,9 @@ class TcpConnection : public Connection {
     ConnectionHandler* handler_ = nullptr;
     std::string output_;
     size_t outputSent_ = 0;
-    std::string peerIp_, peerText_, localText_;
+    std::string peerIp_, peerText_, localText_, localIp_;
+    int localFamily_ = 0, peerFamily_ = 0;
+    unsigned short localPort_ = 0, peerPort_ = 0;
     std::shared_ptr<bool> alive_;  // lets posted callbacks notice the connection is gone
 };
 

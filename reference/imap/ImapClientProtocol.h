@@ -9,6 +9,7 @@
 #include "core/CommandBuffer.h"
 #include "imap/ImapCapabilities.h"
 #include "imap/ImapParser.h"
+#include "imap/ImapReplies.h"
 #include "mail/ClientProtocol.h"
 #include "sasl/SaslExchange.h"
 
@@ -37,10 +38,12 @@ class ImapClientProtocol : public mail::ClientProtocol {
 
     // TLS is not built yet. A `listen ... ssl` port, or a finished STARTTLS handshake, sets this: STARTTLS is
     // then refused and the normal capability line is shown.
-    void setTlsActive(bool active) { tlsActive_ = active; }
+    void setTlsActive(bool active) override { tlsActive_ = active; }
     // True once after a STARTTLS was accepted (`<tag> OK completed` sent, buffered bytes thrown away): the
     // session should run the TLS handshake now and then call setTlsActive(true).
-    bool takeStartTlsRequest();
+    bool takeStartTlsRequest() override;
+    std::string certificateErrorReply() const override { return replies::kCertificateError; }
+    std::string noCertificateReply() const override { return replies::kNoCertificate; }
 
   private:
     // What handling one line produced, before it becomes a ClientStep (nginx: rc, s->out, s->text, tag).

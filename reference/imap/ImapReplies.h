@@ -11,6 +11,8 @@ inline constexpr const char* kBye = "* BYE\r\n";  // before the tagged OK of LOG
 inline constexpr const char* kNoTag = "* ";       // the line failed before its tag was complete
 inline constexpr const char* kLiteralContinue = "+ OK\r\n";
 inline constexpr const char* kChallengePrefix = "+ ";
+inline constexpr const char* kCertificateError = "* BYE SSL certificate error\r\n";
+inline constexpr const char* kNoCertificate = "* BYE No required SSL certificate\r\n";
 inline constexpr const char* kInternalError = "* BAD internal server error\r\n";
 
 }  // namespace mailwire::imap::replies

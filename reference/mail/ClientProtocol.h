@@ -57,6 +57,15 @@ class ClientProtocol {
     virtual void resetAfterFailedLogin() = 0;
     virtual std::string internalErrorReply() const = 0;
 
+    // TLS (spec 9): after a Reply step the session asks whether that reply accepted STARTTLS/STLS; if so it
+    // runs the handshake once the reply is written and then calls setTlsActive(true). An implicit-TLS
+    // listener sets it before the greeting.
+    virtual bool takeStartTlsRequest() = 0;
+    virtual void setTlsActive(bool active) = 0;
+    // The fixed replies of spec 3.8 for a client certificate that failed verification, or that is missing.
+    virtual std::string certificateErrorReply() const = 0;
+    virtual std::string noCertificateReply() const = 0;
+
     // Pipelined bytes after the login command: forwarded to the backend once its login succeeds.
     virtual std::string takeUnconsumedInput() = 0;
 

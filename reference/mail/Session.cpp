@@ -1,8 +1,13 @@
 #include "mail/Session.h"
 
+#include <sys/socket.h>
+
 #include "auth/AuthReply.h"
 #include "auth/AuthRequest.h"
 #include "core/TcpConnection.h"
+#include "mail/RealIp.h"
+#include "proxyproto/ProxyHeader.h"
+#include "proxyproto/ProxyHeaderWriter.h"
 
 namespace mailwire::mail {
 
@@ -21,13 +26,17 @@ class Session::BackendSide : public core::ConnectionHandler {
 
 Session::Session(uint64_t id, SessionDeps deps, std::unique_ptr<core::Connection> client,
                  std::shared_ptr<const config::ServerConfig> server, std::string listenText,
-                 std::unique_ptr<ClientProtocol> protocol)
+                 std::unique_ptr<ClientProtocol> protocol, ClientOrigin origin)
     : id_(id),
       deps_(std::move(deps)),
       client_(std::move(client)),
       server_(std::move(server)),
       listenText_(std::move(listenText)),
-      protocol_(std::move(protocol)) {
+      protocol_(std::move(protocol)),
+      origin_(std::move(origin)),
+      clientIp_(client_->peerIp()),
+      clientPort_(origin_.peerPort),
+      clientFamily_(origin_.peerFamily) {
     client_->setHandler(this);
 }
 
@@ -50,12 +59,61 @@ void Session::log(core::LogLevel level, const std::string& message) {
     if (!deps_.log.enabled(level)) return;
     std::string line = "*" + std::to_string(id_) + " " + message;
     if (!action_.empty()) line += " while " + action_;
-    line += ", client: " + client_->peerIp() + ", server: " + listenText_;
+    line += ", client: " + clientIp_ + (usingStartTls_ ? " using starttls" : "") + ", server: " + listenText_;
     // Before authentication the protocol knows the login nginx would show (USER, a decoded SASL user name).
     const std::string login = !login_.empty() ? login_ : protocol_->loginForLog();
     if (!login.empty()) line += ", login: \"" + login + "\"";
     if (!upstream_.empty()) line += ", upstream: " + upstream_;
     deps_.log.write(level, line);
+}
+
+namespace {
+
+const char* phaseName(Session::Phase phase) {
+    switch (phase) {
+        case Session::Phase::ProxyHeader:
+            return "reading PROXY header";
+        case Session::Phase::TlsHandshake:
+            return "TLS handshake";
+        case Session::Phase::Resolving:
+            return "resolving the client's name";
+        case Session::Phase::GreetingDelay:
+            return "greeting delay";
+        case Session::Phase::PreAuth:
+            return "reading commands";
+        case Session::Phase::Auth:
+            return "asking auth_http";
+        case Session::Phase::AuthWait:
+            return "waiting (Auth-Wait)";
+        case Session::Phase::BackendLogin:
+            return "logging in to the backend";
+        case Session::Phase::Relay:
+            return "relaying";
+        case Session::Phase::Closing:
+            return "sending the last reply";
+        case Session::Phase::Done:
+            return "done";
+    }
+    return "?";
+}
+
+}  // namespace
+
+// Debug lines (error_log ... debug) follow a session step by step, for learners; never at other levels.
+void Session::enter(Phase next) {
+    if (phase_ != next) log(core::LogLevel::Debug, std::string("mail state: ") + phaseName(next));
+    phase_ = next;
+}
+
+void Session::debugBytes(const char* what, std::string_view bytes) {
+    if (deps_.log.enabled(core::LogLevel::Debug))
+        log(core::LogLevel::Debug, std::string(what) + ": \"" + core::visibleBytes(bytes) + "\"");
+}
+
+void Session::toClient(std::string_view bytes) {
+    if (bytes.empty()) return;
+    debugBytes("mail send to client", bytes);
+    client_->write(bytes);
 }
 
 void Session::cancelTimer(core::TimerId& id) {
@@ -67,12 +125,160 @@ void Session::armPreAuthTimer() {
     cancelTimer(timeoutTimer_);
     timeoutTimer_ = deps_.timers.addTimer(server_->timeout, [this] {
         timeoutTimer_ = 0;
-        logInfo("client timed out (110: Connection timed out)");
-        finish();
+        onClientTimedOut();
     });
 }
 
+void Session::onClientTimedOut() {
+    if (phase_ == Phase::TlsHandshake) {
+        if (startTlsAwaitingHello_) {
+            // nginx's STARTTLS state wakes on the timer as on data: it tries the handshake, finds nothing,
+            // and waits one more `timeout` (seen on nginx 1.22: closed after twice the timeout).
+            startTlsAwaitingHello_ = false;
+            usingStartTls_ = true;
+            action_ = "in starttls state";
+            armPreAuthTimer();
+            return;
+        }
+        finish();  // an unfinished handshake ends without a log line
+        return;
+    }
+    logInfo("client timed out (110: Connection timed out)");
+    finish();
+}
+
 void Session::start() {
+    if (origin_.proxyProtocol) {
+        // The PROXY header comes first, under `timeout` (spec 10).
+        enter(Phase::ProxyHeader);
+        action_ = "reading PROXY protocol";
+        armPreAuthTimer();
+        client_->setReadInterest(true);
+        return;
+    }
+    afterProxyHeader();
+}
+
+void Session::readProxyHeader() {
+    // nginx peeks once: the whole header must be in what has arrived, and only its bytes are consumed.
+    char peeked[4096];
+    core::ReadResult result = client_->peek(peeked, sizeof peeked);
+    if (result.status == core::ReadResult::WouldBlock) return;
+    if (result.status == core::ReadResult::Error) {
+        logInfo(result.error);
+        finish();
+        return;
+    }
+    const size_t size = result.status == core::ReadResult::Data ? result.bytes : 0;
+    const proxyproto::ParseResult header = proxyproto::parseProxyHeader(std::string_view(peeked, size));
+    if (header.status != proxyproto::ParseResult::Ok) {
+        if (!header.errorLog.empty()) logError(header.errorLog);
+        finish();
+        return;
+    }
+    result = client_->read(peeked, header.length);
+    if (result.status != core::ReadResult::Data || result.bytes != header.length) {
+        finish();
+        return;
+    }
+    if (header.hasAddresses) {
+        proxyHeaderHasAddresses_ = true;
+        proxySourceIp_ = header.sourceIp;
+        proxySourcePort_ = header.sourcePort;
+        proxyDestinationIp_ = header.destinationIp;
+        proxyDestinationPort_ = header.destinationPort;
+        // realip: a trusted sender's PROXY source becomes the client, written as an address is (spec 10);
+        // a source that is no address changes nothing.
+        int family = 0;
+        const std::string source = canonicalAddress(header.sourceIp, family);
+        if (!source.empty() && peerIsTrusted(server_->setRealIpFrom, origin_.peerFamily, client_->peerIp())) {
+            clientIp_ = source;
+            clientPort_ = header.sourcePort;
+            clientFamily_ = family;
+        }
+    }
+    cancelTimer(timeoutTimer_);
+    afterProxyHeader();
+}
+
+void Session::afterProxyHeader() {
+    if (origin_.implicitTls && deps_.secure) {
+        startTls(false);
+        return;
+    }
+    beginProtocol();
+}
+
+void Session::startTls(bool afterStartTls) {
+    startTlsPending_ = false;
+    auto secured = deps_.secure(std::move(client_));
+    tls_ = secured.get();
+    client_ = std::move(secured);
+    client_->setHandler(this);
+    enter(Phase::TlsHandshake);
+    tls::TlsConnection::HandshakeHooks hooks;
+    if (afterStartTls) {
+        // nginx turns to its STARTTLS state when the client's first handshake bytes arrive.
+        // The pre-auth `timeout` keeps running through the handshake (spec 3.4).
+        startTlsAwaitingHello_ = true;
+        hooks.beforeFirstStep = [this] {
+            startTlsAwaitingHello_ = false;
+            usingStartTls_ = true;
+            action_ = "in starttls state";
+        };
+    } else {
+        action_ = "SSL handshaking";
+        armPreAuthTimer();
+    }
+    hooks.done = [this, afterStartTls](const tls::HandshakeResult& result) {
+        onHandshakeDone(result, afterStartTls);
+    };
+    tls_->startHandshake(std::move(hooks));
+}
+
+void Session::onHandshakeDone(const tls::HandshakeResult& result, bool afterStartTls) {
+    if (!result.ok) {
+        // A failed handshake closes the connection without a word to the client.
+        log(result.level, result.error);
+        finish();
+        return;
+    }
+    if (!clientCertificateAccepted()) return;
+    protocol_->setTlsActive(true);
+    if (!afterStartTls) {
+        beginProtocol();
+        return;
+    }
+    // After STARTTLS the protocol starts over without a greeting (spec 9.2).
+    enter(Phase::PreAuth);
+    action_ = "in auth state";
+    client_->setReadInterest(true);
+    processClientInput();
+}
+
+// Spec 9.3: after every handshake, a certificate that failed verification, or a missing one under `on`.
+bool Session::clientCertificateAccepted() {
+    const config::VerifyClient mode = server_->ssl.verifyClient;
+    if (mode == config::VerifyClient::Off) return true;
+    const tls::TlsDetails& details = tls_->details();
+    if (details.verifyResult != 0 && (mode != config::VerifyClient::OptionalNoCa ||
+                                      !tls::verifyErrorAllowedWithoutCa(details.verifyResult))) {
+        logInfo("client SSL certificate verify error: (" + std::to_string(details.verifyResult) + ":" +
+                details.verifyError + ")");
+        tls_->forgetSession();
+        closeAfterWrite(protocol_->certificateErrorReply());
+        return false;
+    }
+    if (mode == config::VerifyClient::On && !details.certificatePresented) {
+        logInfo("client sent no required SSL certificate");
+        tls_->forgetSession();
+        closeAfterWrite(protocol_->noCertificateReply());
+        return false;
+    }
+    return true;
+}
+
+void Session::beginProtocol() {
     if (!protocol_->wantsClientHost()) {
         sendGreeting();
         return;
@@ -81,12 +287,16 @@ void Session::start() {
         onClientHostKnown("[UNAVAILABLE]");
         return;
     }
+    if (clientFamily_ == AF_UNIX) {  // nothing to look up for a unix-domain client (spec 6.1)
+        onClientHostKnown("[TEMPUNAVAIL]");
+        return;
+    }
     // The client is not read while its name is looked up.
-    phase_ = Phase::Resolving;
+    enter(Phase::Resolving);
     action_ = "in resolving client address";
     client_->setReadInterest(false);
     resolver_ = deps_.makeResolver();
-    resolver_->start(client_->peerIp(),
+    resolver_->start(clientIp_,
                      [this](const std::string& host, const std::vector<resolver::ResolverLog>& errors) {
                          for (const auto& line : errors) {
                              action_ = line.action;
@@ -104,7 +314,7 @@ void Session::onClientHostKnown(const std::string& host) {
         return;
     }
     // smtp_greeting_delay: a client that talks before the greeting is rejected.
-    phase_ = Phase::GreetingDelay;
+    enter(Phase::GreetingDelay);
     action_ = "in delay pipelining state";
     armPreAuthTimer();
     cancelTimer(waitTimer_);
@@ -116,8 +326,8 @@ void Session::onClientHostKnown(const std::string& host) {
 }
 
 void Session::sendGreeting() {
-    phase_ = Phase::PreAuth;
-    client_->write(protocol_->greeting());
+    enter(Phase::PreAuth);
+    toClient(protocol_->greeting());
     action_ = "in auth state";
     armPreAuthTimer();
     client_->setReadInterest(true);
@@ -147,6 +357,9 @@ void Session::shutdown(const std::string& reason) {
 
 void Session::onReadable() {
     switch (phase_) {
+        case Phase::ProxyHeader:
+            readProxyHeader();
+            return;
         case Phase::GreetingDelay:
             rejectBeforeGreeting();
             return;
@@ -165,6 +378,7 @@ void Session::onReadable() {
                     finish();
                     return;
                 }
+                debugBytes("mail read from client", std::string_view(space, result.bytes));
                 protocol_->commitRead(result.bytes);
             }
             processClientInput();
@@ -197,13 +411,20 @@ void Session::processClientInput() {
                 client_->setReadInterest(true);
                 return;
             case ClientStep::Reply:
-                client_->write(step.output);
+                toClient(step.output);
+                if (protocol_->takeStartTlsRequest() && deps_.secure) {
+                    // The handshake starts once the STARTTLS reply is out; nothing more is read meanwhile.
+                    startTlsPending_ = true;
+                    client_->setReadInterest(false);
+                    if (client_->pendingWrite() == 0) startTls(true);
+                    return;
+                }
                 continue;
             case ClientStep::Close:
                 closeAfterWrite(step.output);
                 return;
             case ClientStep::Authenticate:
-                if (!step.output.empty()) client_->write(step.output);
+                if (!step.output.empty()) toClient(step.output);
                 startAuth(step.credentials);
                 return;
         }
@@ -213,6 +434,10 @@ void Session::processClientInput() {
 void Session::onWriteDrained() {
     switch (phase_) {
         case Phase::PreAuth:
+            if (startTlsPending_) {
+                startTls(true);
+                return;
+            }
             processClientInput();
             return;
         case Phase::Closing:
@@ -239,7 +464,7 @@ void Session::logWithoutAction(const std::string& message) {
 // ---- auth_http ----
 
 void Session::startAuth(const Credentials& credentials) {
-    phase_ = Phase::Auth;
+    enter(Phase::Auth);
     action_ = "in http auth state";
     cancelTimer(timeoutTimer_);
     client_->setReadInterest(false);
@@ -254,8 +479,29 @@ void Session::startAuth(const Credentials& credentials) {
     request.salt = credentials.salt;
     request.protocol = protocol_->name();
     request.loginAttempt = loginAttempt_;
-    request.clientIp = client_->peerIp();
+    request.clientIp = clientIp_;
     request.clientHost = clientHost_;
+    if (proxyHeaderHasAddresses_) {
+        request.hasProxyProtocol = true;
+        request.proxyProtocolAddr = proxySourceIp_;
+        request.proxyProtocolPort = std::to_string(proxySourcePort_);
+        request.proxyProtocolServerAddr = proxyDestinationIp_;
+        request.proxyProtocolServerPort = std::to_string(proxyDestinationPort_);
+    }
+    if (tls_) {
+        const tls::TlsDetails& details = tls_->details();
+        request.ssl = true;
+        request.sslProtocol = details.protocol;
+        request.sslCipher = details.cipher;
+        if (server_->ssl.verifyClient != config::VerifyClient::Off) {
+            request.sslVerify = details.verify;
+            request.sslSubject = details.subject;
+            request.sslIssuer = details.issuer;
+            request.sslSerial = details.serial;
+            request.sslFingerprint = details.fingerprint;
+            if (server_->authHttpPassClientCert) request.sslCert = details.pem;
+        }
+    }
     request.smtpHelo = credentials.smtpHelo;
     request.smtpFrom = credentials.smtpFrom;
     request.smtpTo = credentials.smtpTo;
@@ -264,12 +510,23 @@ void Session::startAuth(const Credentials& credentials) {
 }
 
 void Session::sendAuthRequest() {
+    debugBytes("mail auth http request", authRequestBytes_);
     authClient_ = deps_.makeAuthClient();
     authClient_->start(authRequestBytes_,
                        [this](const auth::AuthOutcome& outcome) { onAuthOutcome(outcome); });
 }
 
 void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
+    if (deps_.log.enabled(core::LogLevel::Debug)) {
+        const auth::AuthReply& reply = outcome.reply;
+        log(core::LogLevel::Debug,
+            "mail auth http reply: " +
+                (outcome.status == auth::AuthOutcome::Replied
+                     ? "Auth-Status: \"" + reply.status.value_or("") + "\", Auth-Server: \"" +
+                           reply.server.value_or("") + "\", Auth-Port: \"" + reply.port.value_or("") +
+                           "\", Auth-Wait: " + std::to_string(reply.waitSeconds)
+                     : std::string("none (") + (outcome.error.empty() ? outcome.detail : outcome.error) + ")"));
+    }
     if (outcome.status != auth::AuthOutcome::Replied) {
         logAuthFailure(outcome);
         failInternal();
@@ -285,10 +542,10 @@ void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
             failInternal();
             return;
         case auth::AuthDecision::Retry:
-            phase_ = Phase::AuthWait;
+            enter(Phase::AuthWait);
             waitTimer_ = deps_.timers.addTimer(std::chrono::seconds(decision.waitSeconds), [this] {
                 waitTimer_ = 0;
-                phase_ = Phase::Auth;
+                enter(Phase::Auth);
                 sendAuthRequest();
             });
             return;
@@ -300,14 +557,14 @@ void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
                 return;
             }
             // Auth-Wait: the error comes after the delay, and the client may try again.
-            phase_ = Phase::AuthWait;
+            enter(Phase::AuthWait);
             waitTimer_ = deps_.timers.addTimer(std::chrono::seconds(decision.waitSeconds), [this, reply] {
                 waitTimer_ = 0;
-                phase_ = Phase::PreAuth;
+                enter(Phase::PreAuth);
                 action_ = "in auth state";
                 protocol_->resetAfterFailedLogin();
                 login_.clear();
-                client_->write(reply);
+                toClient(reply);
                 armPreAuthTimer();
                 processClientInput();
             });
@@ -318,8 +575,7 @@ void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
             if (outcome.reply.user) effective.login = *outcome.reply.user;
             if (outcome.reply.pass) effective.password = *outcome.reply.pass;
             login_ = effective.login;
-            backendLogin_ =
-                protocol_->makeBackendLogin(effective, ClientContext{client_->peerIp(), clientHost_});
+            backendLogin_ = protocol_->makeBackendLogin(effective, ClientContext{clientIp_, clientHost_});
             connectBackend(decision.backendIp, decision.backendPort);
             return;
         }
@@ -351,7 +607,7 @@ void Session::logAuthFailure(const auth::AuthOutcome& outcome) {
 // ---- backend login ----
 
 void Session::connectBackend(const std::string& ip, unsigned short port) {
-    phase_ = Phase::BackendLogin;
+    enter(Phase::BackendLogin);
     action_ = "connecting to upstream";
     upstream_ = core::formatAddress(ip, port);
     backendSide_ = std::make_unique<BackendSide>(*this);
@@ -363,7 +619,33 @@ void Session::connectBackend(const std::string& ip, unsigned short port) {
         failInternal();
     });
     backend_ = deps_.backends.connect(ip, port, backendSide_.get());
+    // proxy_protocol on|v2: the header goes out first, in one write, before the greeting is read (spec 8.2).
+    if (server_->proxyProtocol != config::ProxyProtocolOut::Off) backend_->write(proxyHeaderForBackend());
     action_ = "reading response from upstream";
+}
+
+std::string Session::proxyHeaderForBackend() const {
+    if (server_->proxyProtocol == config::ProxyProtocolOut::V1)
+        return proxyproto::proxyV1Header(clientFamily_, clientIp_, clientPort_, origin_.localIp,
+                                         origin_.localPort);
+    proxyproto::V2Endpoints endpoints;
+    if (auto client = proxyproto::endpointFromText(clientIp_, clientPort_)) endpoints.client = *client;
+    if (auto local = proxyproto::endpointFromText(origin_.localIp, origin_.localPort))
+        endpoints.local = *local;
+    if (!tls_) return proxyproto::proxyV2Header(endpoints, nullptr);
+    const tls::TlsDetails& details = tls_->details();
+    proxyproto::V2TlsInfo info;
+    info.serverName = details.sni;
+    info.alpn = details.alpn;
+    info.version = details.protocol;
+    info.cipher = details.cipher;
+    info.commonName = details.commonName;
+    info.clientCertificate = details.certificatePresented;
+    info.certificateOnThisConnection = details.certificatePresented && !details.reused;
+    info.verifyResult = details.certificatePresented ? static_cast<uint32_t>(details.verifyResult) : 1;
+    info.signatureAlgorithm = details.serverSignatureAlgorithm;
+    info.keyAlgorithm = details.serverKeyAlgorithm;
+    return proxyproto::proxyV2Header(endpoints, &info);
 }
 
 void Session::onBackendConnectFailed(const std::string& error) {
@@ -392,6 +674,7 @@ void Session::onBackendReadable() {
         failInternal();
         return;
     }
+    debugBytes("mail read from upstream", std::string_view(backendReply_).substr(used));
     const BackendStep step = backendLogin_->onReply(backendReply_);
     if (step.kind == BackendStep::NeedMore && backendReply_.size() >= capacity) {
         logError("upstream sent too long response line: \"" + backendReply_ + "\"");
@@ -408,6 +691,7 @@ void Session::onBackendLoginStep(const BackendStep& step) {
         case BackendStep::Send:
             backendReply_.clear();
             if (!step.action.empty()) action_ = step.action;
+            debugBytes("mail send to upstream", step.toBackend);
             backend_->write(step.toBackend);
             return;
         case BackendStep::Failed:
@@ -419,7 +703,7 @@ void Session::onBackendLoginStep(const BackendStep& step) {
         case BackendStep::Done:
             backendReply_.clear();
             cancelTimer(timeoutTimer_);
-            client_->write(step.toClient);
+            toClient(step.toClient);
             startRelay();
             return;
     }
@@ -428,7 +712,7 @@ void Session::onBackendLoginStep(const BackendStep& step) {
 // ---- relay ----
 
 void Session::startRelay() {
-    phase_ = Phase::Relay;
+    enter(Phase::Relay);
     logWithoutAction("client logged in");
     action_ = "proxying";
     backend::Relay::Settings settings{protocol_->relayBufferSize(), server_->proxyBuffer,
@@ -459,14 +743,14 @@ void Session::failInternal() { closeAfterWrite(protocol_->internalErrorReply());
 
 void Session::closeAfterWrite(const std::string& finalBytes) {
     if (phase_ == Phase::Closing || phase_ == Phase::Done) return;
-    phase_ = Phase::Closing;
+    enter(Phase::Closing);
     cancelTimer(waitTimer_);
     if (authClient_) authClient_->cancel();
     if (backend_) {
         backend_->setHandler(nullptr);
         backend_->close();
     }
-    client_->write(finalBytes);
+    toClient(finalBytes);
     if (client_->pendingWrite() == 0) {
         finish();
         return;
@@ -482,7 +766,7 @@ void Session::closeAfterWrite(const std::string& finalBytes) {
 
 void Session::finish() {
     if (phase_ == Phase::Done) return;
-    phase_ = Phase::Done;
+    enter(Phase::Done);
     relay_.reset();
     cancelTimer(timeoutTimer_);
     cancelTimer(waitTimer_);

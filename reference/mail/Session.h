@@ -17,8 +17,20 @@
 #include "core/Timers.h"
 #include "mail/ClientProtocol.h"
 #include "resolver/ClientHostResolver.h"
+#include "tls/TlsConnection.h"
 
 namespace mailwire::mail {
+
+// How the client reached the proxy: its listener's options and the addresses accept() gave.
+struct ClientOrigin {
+    bool implicitTls = false;    // listen ... ssl
+    bool proxyProtocol = false;  // listen ... proxy_protocol
+    int peerFamily = 0;          // AF_INET, AF_INET6, AF_UNIX
+    uint16_t peerPort = 0;
+    int localFamily = 0;
+    std::string localIp;  // the listening socket's address, for the PROXY header to backends
+    uint16_t localPort = 0;
+};
 
 struct SessionDeps {
     core::Timers& timers;
@@ -29,13 +41,15 @@ struct SessionDeps {
         finished;  // the session is done; its owner may destroy it (not from inside this call)
     // SMTP with `resolver` configured; empty when resolver is off (the host is then "[UNAVAILABLE]").
     std::function<std::unique_ptr<resolver::ClientHostResolver>()> makeResolver = nullptr;
+    // Servers with TLS: wraps the client connection for a handshake (implicit TLS or STARTTLS).
+    std::function<std::unique_ptr<tls::TlsConnection>(std::unique_ptr<core::Connection>)> secure = nullptr;
 };
 
 class Session : private core::ConnectionHandler {
   public:
     Session(uint64_t id, SessionDeps deps, std::unique_ptr<core::Connection> client,
             std::shared_ptr<const config::ServerConfig> server, std::string listenText,
-            std::unique_ptr<ClientProtocol> protocol);
+            std::unique_ptr<ClientProtocol> protocol, ClientOrigin origin = {});
     ~Session() override;
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -45,6 +59,8 @@ class Session : private core::ConnectionHandler {
         const std::string& reason = {});  // closes both sides at once (TERM, worker_shutdown_timeout)
 
     enum class Phase {
+        ProxyHeader,
+        TlsHandshake,
         Resolving,
         GreetingDelay,
         PreAuth,
@@ -59,6 +75,14 @@ class Session : private core::ConnectionHandler {
 
   private:
     class BackendSide;
+
+    // before the greeting: the PROXY header, implicit TLS
+    void readProxyHeader();
+    void afterProxyHeader();
+    void startTls(bool afterStartTls);
+    void onHandshakeDone(const tls::HandshakeResult& result, bool afterStartTls);
+    bool clientCertificateAccepted();
+    void beginProtocol();
 
     // before the greeting (SMTP)
     void onClientHostKnown(const std::string& host);
@@ -79,6 +103,7 @@ class Session : private core::ConnectionHandler {
 
     // backend
     void connectBackend(const std::string& ip, unsigned short port);
+    std::string proxyHeaderForBackend() const;
     void onBackendConnectFailed(const std::string& error);
     void onBackendReadable();
     void onBackendLoginStep(const BackendStep& step);
@@ -89,8 +114,12 @@ class Session : private core::ConnectionHandler {
     void closeAfterWrite(const std::string& finalBytes);
     void finish();
     void armPreAuthTimer();
+    void onClientTimedOut();
     void cancelTimer(core::TimerId& id);
 
+    void enter(Phase next);
+    void toClient(std::string_view bytes);
+    void debugBytes(const char* what, std::string_view bytes);
     void logInfo(const std::string& message) { log(core::LogLevel::Info, message); }
     void logWithoutAction(const std::string& message);
     void logError(const std::string& message) { log(core::LogLevel::Error, message); }
@@ -102,6 +131,20 @@ class Session : private core::ConnectionHandler {
     std::shared_ptr<const config::ServerConfig> server_;
     std::string listenText_;
     std::unique_ptr<ClientProtocol> protocol_;
+    ClientOrigin origin_;
+
+    // The client as nginx names it: the peer, or the PROXY header's source when realip trusts the peer.
+    std::string clientIp_;
+    uint16_t clientPort_ = 0;
+    int clientFamily_ = 0;
+    bool proxyHeaderHasAddresses_ = false;  // then Proxy-Protocol-* go to auth_http
+    std::string proxySourceIp_, proxyDestinationIp_;
+    uint16_t proxySourcePort_ = 0, proxyDestinationPort_ = 0;
+
+    tls::TlsConnection* tls_ = nullptr;   // client_ itself once TLS is up
+    bool usingStartTls_ = false;          // the log context says "using starttls"
+    bool startTlsPending_ = false;        // STARTTLS accepted; the handshake starts when its reply is out
+    bool startTlsAwaitingHello_ = false;  // ... started, and no handshake byte has come yet
 
     Phase phase_ = Phase::PreAuth;
     std::string action_ = "sending client greeting line";  // the log's "while ..." part

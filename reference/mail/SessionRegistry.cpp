@@ -16,7 +16,8 @@ SessionRegistry::~SessionRegistry() { sessions_.clear(); }
 
 void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
                              std::shared_ptr<const config::ServerConfig> server,
-                             const std::string& listenText, core::Log* log) {
+                             const std::string& listenText, core::Log* log,
+                             std::shared_ptr<tls::TlsContext> tls) {
     const uint64_t id = nextId_++;
     core::Log& sessionLog = log ? *log : log_;
     if (sessionLog.enabled(core::LogLevel::Info))
@@ -37,9 +38,26 @@ void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
                 std::move(transport), loop_, server->resolverIpv4, server->resolverIpv6);
         };
     }
+    if (tls) {
+        deps.secure = [this, tls](std::unique_ptr<core::Connection> plain) {
+            return std::make_unique<tls::TlsConnection>(std::move(plain), tls, loop_);
+        };
+    }
+    ClientOrigin origin;
+    origin.peerFamily = client->peerFamily();
+    origin.peerPort = client->peerPort();
+    origin.localFamily = client->localFamily();
+    origin.localIp = client->localIp();
+    origin.localPort = client->localPort();
+    // The listen directive this connection came through carries ssl and proxy_protocol.
+    for (const auto& listen : server->listens) {
+        if (listen.text != listenText) continue;
+        origin.implicitTls = listen.ssl;
+        origin.proxyProtocol = listen.proxyProtocol;
+    }
     auto protocol = makeClientProtocol(*server);
     auto session = std::make_unique<Session>(id, std::move(deps), std::move(client), server, listenText,
-                                             std::move(protocol));
+                                             std::move(protocol), std::move(origin));
     Session& started = *session;
     sessions_.emplace(id, std::move(session));
     started.start();

@@ -11,6 +11,7 @@
 #include "core/EventLoop.h"
 #include "core/Log.h"
 #include "core/TcpConnection.h"
+#include "tls/TlsContext.h"
 
 namespace mailwire::mail {
 
@@ -25,7 +26,7 @@ class SessionRegistry {
     // error_log (null: the registry's); it must outlive the session.
     void accept(std::unique_ptr<core::TcpConnection> client,
                 std::shared_ptr<const config::ServerConfig> server, const std::string& listenText,
-                core::Log* log = nullptr);
+                core::Log* log = nullptr, std::shared_ptr<tls::TlsContext> tls = nullptr);
     size_t active() const { return sessions_.size(); }
     // Drops every session now (TERM; worker_shutdown_timeout with reason "shutdown timeout", logged at info).
     void closeAll(const std::string& reason = {});

@@ -43,10 +43,12 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
 
     // TLS is not built yet. A `listen ... ssl` port, or a finished STLS handshake, sets this: STLS is then
     // refused and the normal capability list is shown.
-    void setTlsActive(bool active) { tlsActive_ = active; }
+    void setTlsActive(bool active) override { tlsActive_ = active; }
     // True once after an STLS was accepted (`+OK` sent, buffered bytes thrown away): the session should run
     // the TLS handshake now and then call setTlsActive(true).
-    bool takeStartTlsRequest();
+    bool takeStartTlsRequest() override;
+    std::string certificateErrorReply() const override { return replies::kCertificateError; }
+    std::string noCertificateReply() const override { return replies::kNoCertificate; }
 
   private:
     // During an AUTH exchange the state is START and sasl_ is in progress.

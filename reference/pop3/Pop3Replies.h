@@ -9,6 +9,8 @@ inline constexpr const char* kOk = "+OK\r\n";
 inline constexpr const char* kInvalidCommand = "-ERR invalid command\r\n";
 inline constexpr const char* kErrorPrefix = "-ERR ";  // then the Auth-Status text
 inline constexpr const char* kChallengePrefix = "+ ";
+inline constexpr const char* kCertificateError = "-ERR SSL certificate error\r\n";
+inline constexpr const char* kNoCertificate = "-ERR No required SSL certificate\r\n";
 inline constexpr const char* kInternalError = "-ERR internal server error\r\n";
 
 // Capability and mechanism lists (spec 5.4, 5.3).

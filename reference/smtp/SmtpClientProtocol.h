@@ -11,6 +11,7 @@
 #include "sasl/SaslExchange.h"
 #include "smtp/SmtpCapabilities.h"
 #include "smtp/SmtpParser.h"
+#include "smtp/SmtpReplies.h"
 
 namespace mailwire::smtp {
 
@@ -40,9 +41,11 @@ class SmtpClientProtocol : public mail::ClientProtocol {
                                                          const mail::ClientContext& client) override;
 
     // TLS is not built yet. A `listen ... ssl` port, or a finished STARTTLS handshake, sets this.
-    void setTlsActive(bool active) { tlsActive_ = active; }
+    void setTlsActive(bool active) override { tlsActive_ = active; }
     // True once after a STARTTLS was accepted ("220 2.0.0 Start TLS" sent, buffered bytes thrown away).
-    bool takeStartTlsRequest();
+    bool takeStartTlsRequest() override;
+    std::string certificateErrorReply() const override { return replies::kCertificateError; }
+    std::string noCertificateReply() const override { return replies::kNoCertificate; }
 
   private:
     struct Outcome {

@@ -44,6 +44,10 @@ class MockClientProtocol : public mail::ClientProtocol {
     MOCK_METHOD(std::string, loginForLog, (), (const, override));
     MOCK_METHOD(std::unique_ptr<mail::BackendLogin>, makeBackendLogin,
                 (const mail::Credentials&, const mail::ClientContext&), (override));
+    MOCK_METHOD(bool, takeStartTlsRequest, (), (override));
+    MOCK_METHOD(void, setTlsActive, (bool), (override));
+    MOCK_METHOD(std::string, certificateErrorReply, (), (const, override));
+    MOCK_METHOD(std::string, noCertificateReply, (), (const, override));
 };
 
 class MockBackendLogin : public mail::BackendLogin {

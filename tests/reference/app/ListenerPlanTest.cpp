@@ -68,6 +68,30 @@ TEST(ListenerPlanTest, Ipv6WildcardDoesNotCarryIpv4Addresses) {
     ASSERT_EQ(plan.size(), 2u);
 }
 
+config::ListenSpec unixListen(const std::string& path) {
+    config::ListenSpec spec;
+    spec.unixPath = path;
+    spec.text = "unix:" + path;
+    return spec;
+}
+
+TEST(ListenerPlanTest, EachUnixPathIsASocketOfItsOwnWithOneRoute) {
+    const auto plan = planListenSockets(withServers(
+        {{unixListen("/run/a.sock"), listen("0.0.0.0", 1143, "*:1143")}, {unixListen("/run/b.sock")}}));
+    ASSERT_EQ(plan.size(), 3u);
+    EXPECT_EQ(plan[0].key, "unix:/run/a.sock");
+    EXPECT_EQ(plan[1].key, "0.0.0.0:1143");
+    EXPECT_EQ(plan[2].key, "unix:/run/b.sock");
+    // An accepted unix connection has no address text: its socket's only route takes it.
+    const ListenRoute* a = routeFor(plan[0], "");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->server, 0u);
+    EXPECT_EQ(a->listenText, "unix:/run/a.sock");
+    ASSERT_NE(routeFor(plan[2], ""), nullptr);
+    EXPECT_EQ(routeFor(plan[2], "")->server, 1u);
+    EXPECT_EQ(plan[0].bind.unixPath, "/run/a.sock");
+}
+
 TEST(ListenerDiffTest, KeepsOpensAndCloses) {
     const auto diff =
         diffListeners({"127.0.0.1:1143", "127.0.0.1:1110"}, {"127.0.0.1:1143", "127.0.0.1:1025"});

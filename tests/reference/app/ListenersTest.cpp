@@ -3,7 +3,14 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "app/Listeners.h"
 
@@ -82,6 +89,122 @@ TEST(ListenerSetTest, BindFailureUsesNginxText) {
     ASSERT_TRUE(holder) << error;
     EXPECT_FALSE(ListenerSet::open(configListeningOn({port}), nullptr, error));
     EXPECT_EQ(error, "bind() to 127.0.0.1:" + std::to_string(port) + " failed (98: Address already in use)");
+}
+
+// A scratch directory for socket files, removed at scope end.
+class SocketDir {
+  public:
+    SocketDir() {
+        char tmpl[] = "/tmp/mailwire-listen-XXXXXX";
+        dir_ = ::mkdtemp(tmpl);
+    }
+    ~SocketDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+    std::string path(const std::string& name) const { return dir_ + "/" + name; }
+
+  private:
+    std::string dir_;
+};
+
+std::shared_ptr<const config::MainConfig> configListeningOnUnix(const std::vector<std::string>& paths) {
+    auto config = std::make_shared<config::MainConfig>();
+    for (const auto& path : paths) {
+        config::ServerConfig server;
+        config::ListenSpec spec;
+        spec.unixPath = path;
+        spec.text = "unix:" + path;
+        server.listens.push_back(spec);
+        config->servers.push_back(server);
+    }
+    return config;
+}
+
+bool isSocketFile(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+bool connectsTo(const std::string& path) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+TEST(ListenerSetTest, UnixListenerBindsAConnectableSocketFileForEveryone) {
+    SocketDir dir;
+    const std::string path = dir.path("imap.sock");
+    std::string error;
+    auto set = ListenerSet::open(configListeningOnUnix({path}), nullptr, error);
+    ASSERT_TRUE(set) << error;
+    ASSERT_EQ(set->listeners().size(), 1u);
+    EXPECT_EQ(set->listeners()[0].plan.key, "unix:" + path);
+    EXPECT_TRUE(isListening(set->listeners()[0].socket->fd()));
+    EXPECT_TRUE(::fcntl(set->listeners()[0].socket->fd(), F_GETFL) & O_NONBLOCK);
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISSOCK(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0666u);  // as nginx's chmod after bind
+    EXPECT_TRUE(connectsTo(path));
+    set.reset();  // the binding process closing the socket removes its file, as nginx's master does
+    EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(ListenerSetTest, AnExistingFileAtTheUnixPathIsAnErrorAndIsLeftAlone) {
+    SocketDir dir;
+    const std::string path = dir.path("taken.sock");
+    { std::ofstream(path) << "not a socket"; }
+    std::string error;
+    EXPECT_FALSE(ListenerSet::open(configListeningOnUnix({path}), nullptr, error));
+    EXPECT_EQ(error, "bind() to unix:" + path + " failed (98: Address already in use)");
+    EXPECT_TRUE(std::filesystem::is_regular_file(path));
+}
+
+TEST(ListenerSetTest, ReloadKeepsAUnixSocketAndItsFileAndReportsTheDroppedOne) {
+    SocketDir dir;
+    const std::string kept = dir.path("kept.sock"), dropped = dir.path("dropped.sock");
+    std::string error;
+    auto first = ListenerSet::open(configListeningOnUnix({kept, dropped}), nullptr, error);
+    ASSERT_TRUE(first) << error;
+    EXPECT_TRUE(first->dropped().empty());
+    const int keptFd = first->listeners()[0].socket->fd();
+
+    auto second = ListenerSet::open(configListeningOnUnix({kept}), first.get(), error);
+    ASSERT_TRUE(second) << error;
+    EXPECT_EQ(second->listeners()[0].socket->fd(), keptFd);
+    EXPECT_EQ(second->dropped(), std::vector<std::string>{"unix:" + dropped});
+    first.reset();
+    EXPECT_TRUE(isSocketFile(kept));
+    EXPECT_TRUE(connectsTo(kept));
+    EXPECT_FALSE(std::filesystem::exists(dropped));
+    second.reset();
+    EXPECT_FALSE(std::filesystem::exists(kept));
+}
+
+TEST(ListenerSetTest, AWorkerClosingItsCopiesLeavesTheFilesToTheMaster) {
+    SocketDir dir;
+    const std::string path = dir.path("shared.sock");
+    std::string error;
+    auto set = ListenerSet::open(configListeningOnUnix({path}), nullptr, error);
+    ASSERT_TRUE(set) << error;
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        leaveUnixSocketFilesToTheMaster();
+        set.reset();
+        ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(isSocketFile(path));
+    EXPECT_TRUE(connectsTo(path));
+    set.reset();
+    EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 }  // namespace

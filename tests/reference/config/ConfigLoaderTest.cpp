@@ -256,6 +256,26 @@ TEST(ConfigLoaderTest, ListenAddressForms) {
     }
 }
 
+TEST(ConfigLoaderTest, UnixListenWithParameters) {
+    TempConfigDir dir;
+    MainConfig c = dir.load(imapConfig(
+        "listen unix:/run/mail.sock ssl proxy_protocol backlog=64; listen unix:rel.sock; protocol imap;"
+        " ssl_certificate c; ssl_certificate_key k;"));
+    const auto& l = c.servers.at(0).listens;
+    ASSERT_EQ(l.size(), 2u);
+    EXPECT_EQ(l[0].unixPath, "/run/mail.sock");
+    EXPECT_EQ(l[0].text, "unix:/run/mail.sock");
+    EXPECT_EQ(l[0].host, "");
+    EXPECT_EQ(l[0].port, 0);
+    EXPECT_TRUE(l[0].ssl);
+    EXPECT_TRUE(l[0].proxyProtocol);
+    EXPECT_EQ(l[0].backlog, 64);
+    EXPECT_EQ(l[1].unixPath, "rel.sock");  // as written: nginx binds it relative to its working directory
+    EXPECT_EQ(l[1].text, "unix:rel.sock");
+    EXPECT_FALSE(l[1].ssl);
+    EXPECT_TRUE(c.servers[0].tlsWanted());
+}
+
 TEST(ConfigLoaderTest, AuthHttpUrlForms) {
     TempConfigDir dir;
     auto target = [&](const std::string& url) {

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 #include "config/ValueParsers.h"
 
@@ -52,6 +53,34 @@ TEST(ValueParsersTest, NumbersAndFlags) {
     EXPECT_EQ(parseFlag("on"), true);
     EXPECT_EQ(parseFlag("OFF"), false);
     EXPECT_FALSE(parseFlag("yes"));
+}
+
+TEST(ValueParsersTest, CidrsLikeNgxPtocidr) {
+    RealIpSource c;
+    EXPECT_EQ(parseCidr("192.0.2.7", c), CidrParse::Exact);
+    EXPECT_EQ(c.family, AF_INET);
+    EXPECT_EQ(c.prefixLength, 32);
+    EXPECT_EQ(c.address[3], 7);
+    EXPECT_EQ(parseCidr("10.0.0.0/8", c), CidrParse::Exact);
+    EXPECT_EQ(c.prefixLength, 8);
+    EXPECT_EQ(parseCidr("10.255.0.1/9", c), CidrParse::HostBitsCleared);
+    EXPECT_EQ(c.address[0], 10);
+    EXPECT_EQ(c.address[1], 0x80);
+    EXPECT_EQ(c.address[3], 0);
+    EXPECT_EQ(parseCidr("1.2.3.4/0", c), CidrParse::HostBitsCleared);
+    EXPECT_EQ(c.address[0], 0);
+    EXPECT_EQ(parseCidr("1..2.3", c), CidrParse::Exact);  // an empty octet is 0 in ngx_inet_addr
+    EXPECT_EQ(c.address[1], 0);
+    EXPECT_EQ(parseCidr("::1", c), CidrParse::Exact);
+    EXPECT_EQ(c.family, AF_INET6);
+    EXPECT_EQ(c.prefixLength, 128);
+    EXPECT_EQ(parseCidr("2001:db8::ff/120", c), CidrParse::HostBitsCleared);
+    EXPECT_EQ(c.address[15], 0);
+    EXPECT_EQ(parseCidr("::ffff:10.0.0.1", c), CidrParse::Exact);
+    for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.0.0.1", "1.2.3.4/33", "1.2.3.4/", "1.2.3.4/-1",
+                            "::1/129", "[::1]", "example.com", "unix:"}) {
+        EXPECT_EQ(parseCidr(bad, c), CidrParse::Invalid) << bad;
+    }
 }
 
 }  // namespace
