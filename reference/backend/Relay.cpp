@@ -18,7 +18,12 @@ class Relay::Side : public core::ConnectionHandler {
     }
     void onWriteDrained() override {
         if (isClient_) {
-            relay_.onClientEvent();
+            // Only a client that was slow to take data counts as activity (spec 8.8): bytes the backend
+            // pushes to an idle client go out at once and must not keep the session alive.
+            if (relay_.clientWriteBlocked_) {
+                relay_.clientWriteBlocked_ = false;
+                relay_.onClientEvent();
+            }
             relay_.drained(relay_.backend_, relay_.backendEof_);
         } else {
             relay_.drained(relay_.client_, relay_.clientEof_);
@@ -89,7 +94,10 @@ void Relay::copy(core::Connection& from, core::Connection& to, std::string& buff
         case core::ReadResult::Data:
             to.write(std::string_view(buffer.data(), result.bytes));
             // Backpressure: stop reading this side until the other has taken what we have.
-            if (to.pendingWrite() > 0) from.setReadInterest(false);
+            if (to.pendingWrite() > 0) {
+                from.setReadInterest(false);
+                if (&to == &client_) clientWriteBlocked_ = true;
+            }
             return;
     }
 }

@@ -29,7 +29,8 @@ bool SmtpBackendLogin::replyComplete(std::string_view reply) {
 
 std::string SmtpBackendLogin::xclientLine() const {
     std::string line = "XCLIENT ADDR=";
-    if (facts_.clientIp.find(':') != std::string::npos) line += "IPV6:";
+    // An IPv6 client gets the IPV6: prefix; a unix-domain one is "unix:" as it stands.
+    if (facts_.clientIp.find(':') != std::string::npos && facts_.clientIp != "unix:") line += "IPV6:";
     line += facts_.clientIp;
     if (!facts_.login.empty() && !settings_.proxySmtpAuth) {
         line += " LOGIN=";

@@ -92,6 +92,36 @@ TEST_F(RelayTest, ProxyTimeoutCountsOnlyClientActivity) {
     EXPECT_EQ(end_, Relay::End::TimedOut);
 }
 
+// The defect of issue 7: each backend line was written to the client at once, and that immediate drain
+// re-armed proxy_timeout, so a chatty backend kept a silent client's session open forever.
+TEST_F(RelayTest, BackendPushesToAnIdleClientDoNotKeepTheSessionAlive) {
+    client_.reportImmediateDrains(true);
+    backend_.reportImmediateDrains(true);
+    start();
+    for (int tick = 0; tick < 9; ++tick) {
+        timers_.advance(core::Millis(200));
+        backend_.peerSends("* OK still here\r\n");
+        backend_.deliver();
+    }
+    EXPECT_FALSE(ended_);
+    timers_.advance(core::Millis(200));
+    EXPECT_TRUE(ended_) << "2 s after the start, whatever the backend sent";
+    EXPECT_EQ(end_, Relay::End::TimedOut);
+}
+
+TEST_F(RelayTest, AClientTakingABlockedWriteIsActivity) {
+    start();
+    timers_.advance(core::Millis(1500));
+    client_.holdWrites(true);
+    backend_.peerSends("* 3 EXISTS\r\n");
+    backend_.deliver();
+    client_.kernelTakes();  // the client read what had been waiting for it
+    timers_.advance(core::Millis(1500));
+    EXPECT_FALSE(ended_) << "the client becoming writable again re-armed the timer";
+    timers_.advance(core::Millis(500));
+    EXPECT_TRUE(ended_);
+}
+
 TEST_F(RelayTest, DestroyingTheRelayReleasesBothConnections) {
     start();
     relay_.reset();

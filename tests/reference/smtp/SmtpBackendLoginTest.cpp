@@ -158,6 +158,13 @@ TEST(SmtpBackendLogin, XclientIpv6AddressAndVerifiedName) {
     EXPECT_EQ(login.xclientLine(), "XCLIENT ADDR=IPV6:2001:db8::1 LOGIN=good NAME=client.example.org\r\n");
 }
 
+TEST(SmtpBackendLogin, XclientUnixClientHasNoIpv6Prefix) {
+    SmtpLoginFacts f = facts(false, false, false);
+    f.clientIp = "unix:";
+    SmtpBackendLogin login(settings(true, false), f);
+    EXPECT_EQ(login.xclientLine(), "XCLIENT ADDR=unix: LOGIN=good NAME=[UNAVAILABLE]\r\n");
+}
+
 TEST(SmtpBackendLogin, XclientWithoutLoginOmitsIt) {
     SmtpLoginFacts f = facts(false, false, false);
     f.login.clear();
