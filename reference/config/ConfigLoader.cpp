@@ -102,7 +102,13 @@ MainConfig load(const std::string& file, const std::string& prefix, std::vector<
 
     DirectiveInterpreter interpreter(state);
     ConfigParser parser(directoryOf(state.main.file));
-    parser.parseFile(state.main.file, interpreter);
+    try {
+        parser.parseFile(state.main.file, interpreter);
+    } catch (...) {
+        // Warnings logged before the error still come first, as nginx prints them.
+        notices.insert(notices.end(), state.notices.begin(), state.notices.end());
+        throw;
+    }
     notices.insert(notices.end(), state.notices.begin(), state.notices.end());
 
     if (!state.eventsSeen) throw ConfigError("[emerg] no \"events\" section in configuration");

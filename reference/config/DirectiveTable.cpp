@@ -422,6 +422,23 @@ void starttls(LoadState& s, const Directive& d) {
     ensureUnset(draft.starttls, d);
     std::string canonical;
     draft.starttls = enumArg(d, kValues, canonical);
+    // Only against `ssl on` in this same context; mail{}'s `ssl on` with a server's starttls is accepted.
+    if (draft.sslOn.value_or(false) && *draft.starttls != StartTls::Off)
+        fail(d, "\"ssl\" directive conflicts with \"starttls\"");
+    if (!draft.ssl.listenSsl) draft.ssl.tlsWhere = d.where;
+}
+
+// The deprecated `ssl on|off` (nginx 1.22, ngx_mail_ssl_enable; removed in 1.25.1): a flag that warns once
+// its value is read, then refuses starttls on|only set earlier in this same context.
+void sslEnable(LoadState& s, const Directive& d) {
+    ServerDraft& draft = s.draft();
+    ensureUnset(draft.sslOn, d);
+    draft.sslOn = flagArg(d);
+    s.notices.push_back(
+        formatAt("warn", "the \"ssl\" directive is deprecated, use the \"listen ... ssl\" directive instead",
+                 d.where));
+    if (*draft.sslOn && draft.starttls.value_or(StartTls::Off) != StartTls::Off)
+        fail(d, "\"starttls\" directive conflicts with \"ssl on\"");
     if (!draft.ssl.listenSsl) draft.ssl.tlsWhere = d.where;
 }
 
@@ -568,6 +585,7 @@ const DirectiveSpec kDirectives[] = {
     {"set_real_ip_from", kMailOrServer, 1, 1, kNoContext, setRealIpFrom},
     // ssl
     {"starttls", kMailOrServer, 1, 1, kNoContext, starttls},
+    {"ssl", kMailOrServer, 1, 1, kNoContext, sslEnable},
     {"ssl_certificate", kMailOrServer, 1, 1, kNoContext, sslCertificate},
     {"ssl_certificate_key", kMailOrServer, 1, 1, kNoContext, listSlot<&SslDraft::certificateKeys>},
     {"ssl_password_file", kMailOrServer, 1, 1, kNoContext, sslPasswordFile},

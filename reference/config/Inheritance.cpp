@@ -108,8 +108,10 @@ SslSettings mergeSsl(const SslDraft& server, const SslDraft& mail, const MergeCo
 std::string tlsConfigError(const ServerDraft& mail, const ServerDraft& server) {
     const SslDraft& own = server.ssl;
     const StartTls starttls = pick(server.starttls, mail.starttls).value_or(StartTls::Off);
-    if (!own.listenSsl && starttls == StartTls::Off) return "";
-    const std::string mode = own.listenSsl ? "listen ... ssl" : "starttls";
+    const bool sslOn = pick(server.sslOn, mail.sslOn).value_or(false);
+    if (!own.listenSsl && !sslOn && starttls == StartTls::Off) return "";
+    // The server's own `listen ... ssl` first, then the (inherited) `ssl on`, then starttls.
+    const std::string mode = own.listenSsl ? "listen ... ssl" : sslOn ? "ssl" : "starttls";
     const SourceLocation where = own.tlsWhere ? *own.tlsWhere : mail.ssl.tlsWhere.value_or(SourceLocation{});
     const std::string directive =
         "the \"" + mode + "\" directive in " + where.file + ":" + std::to_string(where.line);
@@ -182,6 +184,7 @@ ServerConfig mergeServer(const ServerDraft& mail, const ServerDraft& server, con
     inherit(c.setRealIpFrom, server.setRealIpFrom, mail.setRealIpFrom);
 
     inherit(c.starttls, server.starttls, mail.starttls);
+    inherit(c.sslOn, server.sslOn, mail.sslOn);
     c.ssl = mergeSsl(server.ssl, mail.ssl, context);
     return c;
 }

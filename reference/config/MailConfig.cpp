@@ -17,7 +17,7 @@ const char* protocolName(Protocol p) {
 }
 
 bool ServerConfig::tlsWanted() const {
-    return starttls != StartTls::Off ||
+    return sslOn || starttls != StartTls::Off ||
            std::any_of(listens.begin(), listens.end(), [](const ListenSpec& l) { return l.ssl; });
 }
 

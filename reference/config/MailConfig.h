@@ -186,6 +186,9 @@ struct ServerConfig {
 
     // ssl
     StartTls starttls = StartTls::Off;
+    // The deprecated `ssl on` (nginx 1.22 accepts it with a warning; removed in 1.25.1): every connection to
+    // the server is implicit TLS, as with `listen ... ssl`.
+    bool sslOn = false;
     SslSettings ssl;
     // TLS is set up for this server: a `listen ... ssl` or starttls on|only (spec 9.4).
     bool tlsWanted() const;

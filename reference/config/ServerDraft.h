@@ -26,8 +26,9 @@ struct SharedSessionZone {
 
 // The ssl_* directives of one context, as written: paths are resolved when merged.
 struct SslDraft {
-    bool listenSsl = false;                  // a `listen ... ssl` in this server
-    std::optional<SourceLocation> tlsWhere;  // the last `listen ... ssl`, else the starttls directive
+    bool listenSsl = false;  // a `listen ... ssl` in this server
+    // The last `listen ... ssl`, else the last `ssl` or `starttls` directive (either value).
+    std::optional<SourceLocation> tlsWhere;
     std::optional<std::vector<std::string>> certificates;
     std::optional<SourceLocation> certificatesWhere;
     std::optional<std::vector<std::string>> certificateKeys;
@@ -92,6 +93,7 @@ struct ServerDraft {
     std::optional<std::vector<RealIpSource>> setRealIpFrom;
 
     std::optional<StartTls> starttls;
+    std::optional<bool> sslOn;  // the deprecated `ssl on|off` (nginx 1.22; removed in 1.25.1)
     SslDraft ssl;
 };
 

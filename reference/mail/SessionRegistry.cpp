@@ -50,9 +50,10 @@ void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
     origin.localIp = client->localIp();
     origin.localPort = client->localPort();
     // The listen directive this connection came through carries ssl and proxy_protocol.
+    origin.implicitTls = server->sslOn;
     for (const auto& listen : server->listens) {
         if (listen.text != listenText) continue;
-        origin.implicitTls = listen.ssl;
+        origin.implicitTls = origin.implicitTls || listen.ssl;
         origin.proxyProtocol = listen.proxyProtocol;
     }
     auto protocol = makeClientProtocol(*server);

@@ -27,6 +27,22 @@ class TlsConfigTest : public ::testing::Test {
     ServerConfig server(const std::string& body, const std::string& mailBody = "") const {
         return dir.load(imapConfig(body, mailBody)).servers.at(0);
     }
+    // The error for `text` (or "no error"), with the notices logged before it in `notices`.
+    std::string errorAndNotices(const std::string& text, Strings& notices) const {
+        dir.write("nginx.conf", text);
+        notices.clear();
+        try {
+            loadConfig("nginx.conf", dir.prefix(), notices);
+        } catch (const ConfigError& e) {
+            return e.what();
+        }
+        return "no error";
+    }
+    std::string deprecatedAt(int line) const {
+        return "[warn] the \"ssl\" directive is deprecated, use the \"listen ... ssl\" directive instead "
+               "in " +
+               dir.path("nginx.conf") + ":" + std::to_string(line);
+    }
 
     TempConfigDir dir;
 };
@@ -422,6 +438,170 @@ TEST_F(TlsConfigTest, ChecksRunInNginxModuleOrder) {
     EXPECT_EQ(error("events {}\nmail {\n server {\n listen 1143 ssl; protocol imap;\n }\n}\n"),
               "[emerg] no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive in " +
                   dir.path("nginx.conf") + ":4");
+}
+
+// ---- the deprecated `ssl on|off` (nginx 1.22; removed in 1.25.1). Texts and lines checked with nginx 1.22.1
+// -t.
+
+TEST_F(TlsConfigTest, DeprecatedSslIsAFlagThatWarnsEachTime) {
+    Strings notices;
+    dir.write("nginx.conf",
+              imapConfig("listen 1143; protocol imap; ssl on; ssl_certificate c; ssl_certificate_key k;"));
+    ServerConfig on = loadConfig("nginx.conf", dir.prefix(), notices).servers.at(0);
+    EXPECT_TRUE(on.sslOn);
+    EXPECT_TRUE(on.tlsWanted());
+    EXPECT_FALSE(on.listens.at(0).ssl);
+    EXPECT_EQ(on.starttls, StartTls::Off);
+    EXPECT_EQ(notices, Strings{deprecatedAt(5)});
+
+    // "off" warns too, and wants no TLS; values are case-insensitive like every flag.
+    dir.write("nginx.conf", imapConfig("listen 1143; protocol imap;\nssl off;"));
+    notices.clear();
+    ServerConfig off = loadConfig("nginx.conf", dir.prefix(), notices).servers.at(0);
+    EXPECT_FALSE(off.sslOn);
+    EXPECT_FALSE(off.tlsWanted());
+    EXPECT_EQ(notices, Strings{deprecatedAt(6)});
+    EXPECT_TRUE(
+        server("listen 1143; protocol imap; ssl ON; ssl_certificate c; ssl_certificate_key k;").sslOn);
+    EXPECT_FALSE(server("listen 1143; protocol imap;").sslOn);
+}
+
+TEST_F(TlsConfigTest, DeprecatedSslInheritsFromMail) {
+    Strings notices;
+    dir.write("nginx.conf", imapConfig("listen 1143; protocol imap;",
+                                       "    ssl on; ssl_certificate c; ssl_certificate_key k;\n"
+                                       "    server { listen 1144; protocol imap;\n ssl off; }\n"));
+    const MainConfig c = loadConfig("nginx.conf", dir.prefix(), notices);
+    EXPECT_TRUE(c.servers.at(0).sslOn);
+    EXPECT_TRUE(c.servers.at(0).tlsWanted());
+    EXPECT_FALSE(c.servers.at(1).sslOn);
+    EXPECT_FALSE(c.servers.at(1).tlsWanted());
+    EXPECT_EQ(notices, (Strings{deprecatedAt(7), deprecatedAt(9)}));
+}
+
+TEST_F(TlsConfigTest, DeprecatedSslValueErrorsAndDuplicates) {
+    Strings notices;
+    // A bad value or argument count is refused before the warning.
+    EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap; ssl maybe;"), notices),
+              at("invalid value \"maybe\" in \"ssl\" directive, it must be \"on\" or \"off\"", 5));
+    EXPECT_TRUE(notices.empty());
+    EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap; ssl on off;"), notices),
+              at("invalid number of arguments in \"ssl\" directive", 5));
+    EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap; ssl;"), notices),
+              at("invalid number of arguments in \"ssl\" directive", 5));
+    // The second one in a context is duplicate, whatever the values; the first has warned.
+    EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap;\nssl off;\nssl on;"), notices),
+              at("\"ssl\" directive is duplicate", 7));
+    EXPECT_EQ(notices, Strings{deprecatedAt(6)});
+    EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap;", "ssl on;\nssl on;"), notices),
+              at("\"ssl\" directive is duplicate", 8));
+    EXPECT_EQ(notices, Strings{deprecatedAt(7)});
+    // Once in mail{} and once in a server is not duplicate.
+    EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap; ssl off;", "ssl off;"), notices),
+              "no error");
+    EXPECT_EQ(notices, (Strings{deprecatedAt(5), deprecatedAt(7)}));
+    EXPECT_EQ(error("events {}\nssl on;\n"), at("\"ssl\" directive is not allowed here", 2));
+}
+
+TEST_F(TlsConfigTest, DeprecatedSslOnConflictsWithStarttlsInTheSameContext) {
+    Strings notices;
+    const std::string tls = " ssl_certificate c; ssl_certificate_key k;";
+    // starttls first: refused at the ssl line, after its warning.
+    for (const char* mode : {"on", "only"}) {
+        EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap;\nstarttls " + std::string(mode) +
+                                             ";\nssl on;" + tls),
+                                  notices),
+                  at("\"starttls\" directive conflicts with \"ssl on\"", 7))
+            << mode;
+        EXPECT_EQ(notices, Strings{deprecatedAt(7)});
+    }
+    // ssl on first: refused at the starttls line.
+    for (const char* mode : {"on", "only"}) {
+        EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap;\nssl on;\nstarttls " +
+                                             std::string(mode) + ";" + tls),
+                                  notices),
+                  at("\"ssl\" directive conflicts with \"starttls\"", 7))
+            << mode;
+        EXPECT_EQ(notices, Strings{deprecatedAt(6)});
+    }
+    // In mail{} alike.
+    EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap;", "ssl on;\nstarttls on;"), notices),
+              at("\"ssl\" directive conflicts with \"starttls\"", 8));
+    EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap;", "starttls only;\nssl on;"), notices),
+              at("\"starttls\" directive conflicts with \"ssl on\"", 8));
+    // An off on either side does not conflict; a starttls value error comes first.
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap; starttls off; ssl on;" + tls)), "no error");
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap; ssl on; starttls off;" + tls)), "no error");
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap; ssl off; starttls on;" + tls)), "no error");
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap; starttls only; ssl off;" + tls)), "no error");
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap; ssl on; starttls bad;" + tls)),
+              at("invalid value \"bad\"", 5));
+    // Across contexts nothing is checked: the server gets both.
+    const ServerConfig both = server("listen 1143; protocol imap; starttls on;", "ssl on;" + tls);
+    EXPECT_TRUE(both.sslOn);
+    EXPECT_EQ(both.starttls, StartTls::On);
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap; ssl on;", "starttls only;" + tls)), "no error");
+}
+
+TEST_F(TlsConfigTest, DeprecatedSslOnNeedsACertificateAndAKey) {
+    Strings notices;
+    const std::string file = dir.path("nginx.conf");
+    auto noFor = [&](const std::string& what, const char* mode, int line) {
+        return "[emerg] no \"" + what + "\" is defined for the \"" + std::string(mode) + "\" directive in " +
+               file + ":" + std::to_string(line);
+    };
+    EXPECT_EQ(errorAndNotices(imapConfig("listen 1143; protocol imap;\nssl on;"), notices),
+              noFor("ssl_certificate", "ssl", 6));
+    EXPECT_EQ(notices, Strings{deprecatedAt(6)});  // the warning is logged before the error
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;\nssl on;\nssl_certificate c.pem;")),
+              noFor("ssl_certificate_key", "ssl", 6));
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;\nssl on;\nssl_certificate_key k.pem;")),
+              noFor("ssl_certificate", "ssl", 6));
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;\nssl on;\n"
+                               "ssl_certificate a.pem; ssl_certificate b.pem; ssl_certificate_key k.pem;")),
+              "[emerg] no \"ssl_certificate_key\" is defined for certificate \"b.pem\" and the \"ssl\" "
+              "directive in " +
+                  file + ":6");
+    EXPECT_EQ(
+        error(imapConfig("listen 1143; protocol imap;\nssl on;\nssl_certificate c; ssl_certificate_key k;")),
+        "no error");
+    // ssl off wants nothing.
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap; ssl off;")), "no error");
+}
+
+TEST_F(TlsConfigTest, DeprecatedSslOnErrorPositionAndMode) {
+    const std::string file = dir.path("nginx.conf");
+    auto noCertificate = [&](const char* mode, int line) {
+        return "[emerg] no \"ssl_certificate\" is defined for the \"" + std::string(mode) +
+               "\" directive in " + file + ":" + std::to_string(line);
+    };
+    // In mail{}: that directive's line, for every server inheriting it.
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;", "\nssl on;")), noCertificate("ssl", 8));
+    // A listen ssl of the server wins, before or after ssl on, and keeps its line.
+    EXPECT_EQ(error(imapConfig("protocol imap;\nlisten 1143 ssl;\nssl on;")),
+              noCertificate("listen ... ssl", 6));
+    EXPECT_EQ(error(imapConfig("protocol imap;\nssl on;\nlisten 1143 ssl;")),
+              noCertificate("listen ... ssl", 7));
+    EXPECT_EQ(error(imapConfig("protocol imap;\nlisten 1143 ssl;\nssl off;")),
+              noCertificate("listen ... ssl", 6));
+    EXPECT_EQ(error(imapConfig("protocol imap;\nlisten 1143;\nlisten 1144 ssl;\nlisten 1145;\nssl on;")),
+              noCertificate("listen ... ssl", 7));
+    EXPECT_EQ(error(imapConfig("protocol imap;\nlisten 1143 ssl;", "ssl on;")),
+              noCertificate("listen ... ssl", 6));
+    // ssl on outranks starttls in the message; the line is the last ssl or starttls of the server, either
+    // value.
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;\nssl on;\nstarttls off;")),
+              noCertificate("ssl", 7));
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;\nstarttls on;\nssl off;")),
+              noCertificate("starttls", 7));
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;\n\nstarttls off;", "ssl on;")),
+              noCertificate("ssl", 7));
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;\nstarttls on;", "ssl on;")),
+              noCertificate("ssl", 6));
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;\nssl on;", "starttls on;")),
+              noCertificate("ssl", 6));
+    EXPECT_EQ(error(imapConfig("listen 1143; protocol imap;\nssl off;", "starttls on;")),
+              noCertificate("starttls", 6));
 }
 
 TEST_F(TlsConfigTest, TlsWantedFollowsListenSslAndStarttls) {
