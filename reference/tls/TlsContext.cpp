@@ -287,14 +287,15 @@ std::shared_ptr<TlsContext> TlsContext::build(const config::ServerConfig& server
         SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     } else if (!ssl.sessionTicketKeys.empty()) {
         for (const auto& file : ssl.sessionTicketKeys) {
+            // nginx reads these files when it merges the server: its errors point at the end of mail{}.
             std::ifstream in(file, std::ios::binary);
             if (!in)
-                throw config::ConfigError("[emerg] open() \"" + file +
-                                          "\" failed (2: No such file or directory)");
+                config::throwAt("open() \"" + file + "\" failed (2: No such file or directory)",
+                                ssl.mergedAt);
             std::vector<unsigned char> key((std::istreambuf_iterator<char>(in)),
                                            std::istreambuf_iterator<char>());
             if (key.size() != 80 && key.size() != 48)
-                throw config::ConfigError("[emerg] \"" + file + "\" must be 48 or 80 bytes");
+                config::throwAt("\"" + file + "\" must be 48 or 80 bytes", ssl.mergedAt);
             self->ticketKeys_.push_back(std::move(key));
         }
         SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ContextCallbacks::ticketKey);

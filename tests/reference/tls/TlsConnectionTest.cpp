@@ -6,7 +6,9 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "config/ConfigError.h"
@@ -269,6 +271,25 @@ TEST(TlsContextTest, MissingCertificateFileIsAnEmergWithOpenSslsReason) {
             0u)
             << text;
     }
+}
+
+TEST(TlsContextTest, TicketKeyOfTheWrongSizePointsAtTheEndOfMail) {
+    char path[] = "/tmp/mailwire-ticket-XXXXXX";
+    const int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(write(fd, "23 bytes, not 48 or 80.", 23), 23);
+    close(fd);
+    config::ServerConfig server = tlsServer();
+    server.ssl.sessionTicketKeys = {path};
+    server.ssl.mergedAt = {"/etc/mail.conf", 19};
+    try {
+        TlsContext::build(server);
+        FAIL() << "expected a ConfigError";
+    } catch (const config::ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  std::string("[emerg] \"") + path + "\" must be 48 or 80 bytes in /etc/mail.conf:19");
+    }
+    unlink(path);
 }
 
 TEST(TlsContextTest, BadCipherListIsRefused) {
