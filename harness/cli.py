@@ -8,13 +8,15 @@ then prints `scenario | reference | nginx` and exits non-zero if any scenario fa
 """
 
 import argparse
+import os
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
 from .report import render_conformance
-from .runner import REPO_ROOT, display_path
+from .runner import REPO_ROOT, RUNS_ROOT, display_path
 from .scenario import ScenarioError, load_scenario
 
 DEFAULT_PATHS = [str(REPO_ROOT / "scenarios")]
@@ -60,15 +62,22 @@ def command_run(args):
         common += ["--fake-binary", args.fake_binary]
     if args.keep_runs:
         common.append("--keep-runs")
+    # One ${certs} folder for every proxy's session: made by the first scenario that needs it, removed here.
+    certs_dir = RUNS_ROOT / f"certs-{os.getpid()}"
+    common += ["--certs-dir", str(certs_dir)]
     common.append("-v" if args.verbose else "-q")
 
     outcomes, order, broken = {}, [], []
-    for label, proxy_options in columns:
-        print(f"===== {label} =====", flush=True)
-        status = pytest.main(args.paths + common + proxy_options,
-                             plugins=[_OutcomeRecorder(label, outcomes, order)])
-        if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
-            broken.append(f"{label}: pytest exited with {status!r}")
+    try:
+        for label, proxy_options in columns:
+            print(f"===== {label} =====", flush=True)
+            status = pytest.main(args.paths + common + proxy_options,
+                                 plugins=[_OutcomeRecorder(label, outcomes, order)])
+            if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+                broken.append(f"{label}: pytest exited with {status!r}")
+    finally:
+        if not args.keep_runs:
+            shutil.rmtree(certs_dir, ignore_errors=True)
 
     print()
     scenarios = [_table_name(node) for node in order]

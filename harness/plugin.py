@@ -4,10 +4,12 @@ Loaded by scenarios/conftest.py, or with `-p harness.plugin` from the repository
 A .yaml file is collected when it lies under a folder named `scenarios` or is named on the command line.
 """
 
+import os
 from pathlib import Path
 
 import pytest
 
+from .certs import CertificateFolder
 from .proxies import CommandProxy, make_proxy
 from .report import render_failure
 from .runner import REPO_ROOT, RUNS_ROOT, display_path, fake_binary_for, run_scenario
@@ -33,6 +35,9 @@ def pytest_addoption(parser):
     group.addoption("--nginx-binary", default="/usr/sbin/nginx", help="nginx binary (default: /usr/sbin/nginx)")
     group.addoption("--keep-runs", action="store_true", default=False,
                     help=f"keep each run's scratch folder (under {RUNS_ROOT})")
+    group.addoption("--certs-dir", default=None,
+                    help="the ${certs} folder: generated there on first use unless complete already, and kept "
+                         f"(default: {RUNS_ROOT}/certs-<pid>, removed at the end unless --keep-runs)")
 
 
 class _Settings:
@@ -47,6 +52,11 @@ class _Settings:
             self.proxy = make_proxy(option.proxy, build_dir, option.nginx_binary)
         self.fake_binary = Path(option.fake_binary).resolve() if option.fake_binary else fake_binary_for(build_dir)
         self.keep_runs = option.keep_runs
+        # One set of test certificates per session, made when the first scenario that uses ${certs} runs.
+        if option.certs_dir:
+            self.certs = CertificateFolder(Path(option.certs_dir).resolve(), keep=True)
+        else:
+            self.certs = CertificateFolder(RUNS_ROOT / f"certs-{os.getpid()}", keep=option.keep_runs)
 
 
 _SETTINGS_KEY = pytest.StashKey[_Settings]()
@@ -67,6 +77,11 @@ def _named_on_command_line(file_path, config):
         if candidate == target or (candidate.is_dir() and candidate in target.parents):
             return True
     return False
+
+
+def pytest_unconfigure(config):
+    if _SETTINGS_KEY in config.stash:
+        config.stash[_SETTINGS_KEY].certs.cleanup()
 
 
 def pytest_collect_file(file_path, parent):
@@ -104,7 +119,8 @@ class ScenarioItem(pytest.Item):
         if self.load_error:
             raise self.load_error
         settings = _settings(self.config)
-        result = run_scenario(self.scenario, settings.proxy, settings.fake_binary, keep_runs=settings.keep_runs)
+        result = run_scenario(self.scenario, settings.proxy, settings.fake_binary, keep_runs=settings.keep_runs,
+                              certs=settings.certs)
         if not result.ok:
             raise ScenarioFailed(render_failure(result))
 

@@ -11,9 +11,11 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 STOP_GRACE_S = 2.0
+UNIX_PATH_MAX = 107  # sun_path holds 108 bytes with the terminating NUL
 _live = set()
 
 
@@ -116,20 +118,51 @@ def _shown_address(host, port):
 
 def wait_for_listening(process, port, timeout_s=10.0, host="127.0.0.1"):
     """Waits until host:port (127.0.0.1 or ::1) accepts a TCP connection (the probe is closed at once)."""
+    _wait_until_accepting(process, lambda: socket.create_connection((host, port), timeout=1.0),
+                          _shown_address(host, port), timeout_s)
+
+
+def wait_for_unix_listening(process, path, timeout_s=10.0):
+    """Waits until the unix-domain socket at `path` accepts a connection (the probe is closed at once)."""
+    _wait_until_accepting(process, lambda: connect_unix(path, timeout=1.0), f"unix:{path}", timeout_s)
+
+
+def connect_unix(path, timeout):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(path)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _wait_until_accepting(process, connect, address, timeout_s):
     deadline = time.monotonic() + timeout_s
-    address = _shown_address(host, port)
     while True:
         if process.exited():
             raise ProcessError(f"{process.name} exited with status {process.popen.returncode} "
                                f"before listening on {address}")
         try:
-            with socket.create_connection((host, port), timeout=1.0):
+            with connect():
                 return
         except OSError:
             pass
         if time.monotonic() > deadline:
             raise ProcessError(f"{process.name} did not listen on {address} within {timeout_s:.0f} s")
         time.sleep(0.02)
+
+
+def unix_socket_path(run_dir, name="proxy.sock"):
+    """Where the proxy's unix-domain socket goes: `run_dir/name`, or, when that path is too long for sun_path
+    (107 bytes), a short folder of its own under the system's temporary folder. Returns (path, folder to remove
+    afterwards or None). Nothing is created at the path: the proxy binds it (nginx refuses an existing file)."""
+    path = os.path.join(run_dir, name)
+    if len(os.fsencode(path)) <= UNIX_PATH_MAX:
+        return path, None
+    folder = tempfile.mkdtemp(prefix="mailwire-")
+    return os.path.join(folder, name), folder
 
 
 def reserve_port(host="127.0.0.1"):

@@ -1,8 +1,9 @@
 """The runner: one scenario against one proxy, in a fresh scratch folder, with every process stopped after.
 
-Order: reserve the proxy's port on the scenario's client address (and one on 127.0.0.1 per `down` backend),
-start the backend fakes, then the auth fake (its responses may name backend ports), write the config, start
-the proxy, play the client, wait briefly for the backend connections to finish, snapshot the transcripts,
+Order: reserve the proxy's port on the scenario's client address (and one on 127.0.0.1 per `down` backend; a
+unix-domain client gets `${proxy_socket}` in the run's folder, and the port on 127.0.0.1), start the backend
+fakes, then the auth fake (its responses may name backend ports), write the config, start the proxy, play the
+client, wait briefly for the backend connections to finish, snapshot the transcripts,
 stop everything, compare. The error.log (`log:`) is compared last, after the proxy has exited: only then is
 it complete.
 """
@@ -15,10 +16,12 @@ import time
 from pathlib import Path
 from typing import List, Optional
 
+from .certs import CertificateError, CertificateFolder
 from .client import ClientScript
 from .legs import Leg, all_closed, compare_auth, compare_backend, compare_dns, compare_log, read_transcript
-from .processes import ManagedProcess, ProcessError, reserve_port, stop_all, wait_for_listening, wait_for_port_file
-from .scenario import PlaceholderError, Placeholders
+from .processes import (ManagedProcess, ProcessError, reserve_port, stop_all, unix_socket_path, wait_for_listening,
+                        wait_for_port_file, wait_for_unix_listening)
+from .scenario import UNIX_CLIENT, PlaceholderError, Placeholders, StartTls
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNS_ROOT = REPO_ROOT / ".mailwire-runs"
@@ -110,22 +113,29 @@ def auth_script_json(exchanges, placeholders):
     return {"requests": requests}
 
 
+def _substituted(value, placeholders):
+    """A step's value with placeholders replaced in its text: a string, a list of them, starttls's lines."""
+    if isinstance(value, str):
+        return placeholders.substitute(value)
+    if isinstance(value, list):
+        return [_substituted(item, placeholders) for item in value]
+    if isinstance(value, StartTls):
+        return dataclasses.replace(value, send=placeholders.substitute(value.send),
+                                   expect=placeholders.substitute(value.expect))
+    return value
+
+
 def resolved_steps(steps, placeholders):
-    out = []
-    for step in steps:
-        value = step.value
-        if isinstance(value, str):
-            value = placeholders.substitute(value)
-        elif isinstance(value, list):
-            value = [placeholders.substitute(item) for item in value]
-        out.append(dataclasses.replace(step, value=value))
-    return out
+    return [dataclasses.replace(step, value=_substituted(step.value, placeholders)) for step in steps]
 
 
 class ScenarioRun:
-    """Holds the processes and reserved sockets of one run so that cleanup always finds them."""
+    """Holds the processes and reserved sockets of one run so that cleanup always finds them.
 
-    def __init__(self, scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False):
+    `certs` is the invocation's CertificateFolder (${certs}); without one, a scenario that uses certificates gets a
+    set of its own inside the run's folder."""
+
+    def __init__(self, scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False, certs=None):
         self.scenario = scenario
         self.proxy = proxy
         self.fake_binary = Path(fake_binary)
@@ -133,11 +143,13 @@ class ScenarioRun:
         base = Path(runs_root) / proxy.label.replace("/", "_")
         base.mkdir(parents=True, exist_ok=True)
         self.run_dir = tempfile.mkdtemp(prefix=Path(scenario.path).stem + "-", dir=base)
+        self.certs = certs if certs is not None else CertificateFolder(Path(self.run_dir) / "certs", keep=True)
         self.fakes = []
         self.proxy_process = None
         self.reserved = []
         self.transcripts = {}
         self.placeholders = None
+        self.socket_folder = None  # a short folder for ${proxy_socket} when the run's folder is too deep for one
 
     def path(self, name):
         return str(Path(self.run_dir) / name)
@@ -164,7 +176,10 @@ class ScenarioRun:
         self.proxy_process = ManagedProcess("proxy", self.proxy.argv(self.run_dir, conf_path, errlog_path),
                                             self.run_dir)
         try:
-            wait_for_listening(self.proxy_process, port, host=self.scenario.client_address)
+            if placeholders.proxy_socket is not None:
+                wait_for_unix_listening(self.proxy_process, placeholders.proxy_socket)
+            else:
+                wait_for_listening(self.proxy_process, port, host=self.scenario.client_address)
         except ProcessError as error:
             raise ProcessError(f"{error}\n  command: {' '.join(self.proxy_process.argv)}\n"
                                f"{self.proxy_process.output()}") from None
@@ -186,10 +201,16 @@ class ScenarioRun:
 
     def play(self):
         scenario = self.scenario
-        proxy_socket = reserve_port(scenario.client_address)  # the fakes stay on 127.0.0.1 either way
+        unix_client = scenario.client_address == UNIX_CLIENT
+        # The fakes stay on 127.0.0.1 either way; a unix-domain client still has ${proxy_port} reserved (unused).
+        proxy_socket = reserve_port("127.0.0.1" if unix_client else scenario.client_address)
         self.reserved.append(proxy_socket)
         placeholders = Placeholders(proxy_socket.getsockname()[1], None, {}, self.run_dir)
         self.placeholders = placeholders
+        if unix_client:
+            placeholders.proxy_socket, self.socket_folder = unix_socket_path(self.run_dir)
+        if scenario.uses_certs:
+            placeholders.certs = str(self.certs.path())
         if scenario.dns is not None:
             placeholders.dns_port = self.start_fake("dns", "dns", {"answers": scenario.dns.answers})
         for name, backend in scenario.backends.items():
@@ -205,7 +226,8 @@ class ScenarioRun:
         self.start_proxy(proxy_socket, placeholders)
 
         client_leg = ClientScript(placeholders.proxy_port, resolved_steps(scenario.client, placeholders),
-                                  scenario.timeout_ms, scenario.client_address).run()
+                                  scenario.timeout_ms, scenario.client_address, placeholders.certs,
+                                  unix_path=placeholders.proxy_socket).run()
         self.wait_for_backends_to_finish()
         # Snapshot before stopping anything: events caused by the shutdown itself are not compared.
         snapshot = {name: read_transcript(path) for name, path in self.transcripts.items()}
@@ -213,8 +235,10 @@ class ScenarioRun:
         if scenario.dns is not None and scenario.dns.expect is not None:
             legs.append(compare_dns(scenario.dns.expect, snapshot["dns"]))
         for name, backend in scenario.backends.items():
-            if not backend.down:
-                legs += compare_backend(backend, snapshot[f"backend-{name}"])
+            if not backend.down:  # compared as the fake ran it: placeholders substituted
+                resolved = dataclasses.replace(backend, connections=[resolved_steps(steps, placeholders)
+                                                                     for steps in backend.connections])
+                legs += compare_backend(resolved, snapshot[f"backend-{name}"])
         return legs
 
     def sanitizer_report(self):
@@ -230,6 +254,8 @@ class ScenarioRun:
         errors = stop_all(([self.proxy_process] if self.proxy_process else []) + self.fakes)
         for sock in self.reserved:
             sock.close()
+        if self.socket_folder is not None:
+            shutil.rmtree(self.socket_folder, ignore_errors=True)
         return errors
 
     def run(self):
@@ -242,7 +268,7 @@ class ScenarioRun:
                 raise ProcessError(f"mailwire-fake not found at {self.fake_binary}: build it (cmake --build "
                                    "<build-dir> --target mailwire-fake) or pass --build-dir / --fake-binary")
             legs = self.play()
-        except (ProcessError, PlaceholderError, OSError) as error:
+        except (ProcessError, PlaceholderError, CertificateError, OSError) as error:
             setup_error = str(error)
         finally:
             cleanup_errors = self.cleanup()
@@ -267,6 +293,6 @@ class ScenarioRun:
         return result
 
 
-def run_scenario(scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False):
-    """Runs one scenario on one proxy; never leaves a process running."""
-    return ScenarioRun(scenario, proxy, fake_binary, runs_root, keep_runs).run()
+def run_scenario(scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False, certs=None):
+    """Runs one scenario on one proxy; never leaves a process running. `certs`: a CertificateFolder for ${certs}."""
+    return ScenarioRun(scenario, proxy, fake_binary, runs_root, keep_runs, certs).run()

@@ -6,10 +6,13 @@ as code points U+0000..U+00FF (YAML double-quoted escapes such as "\\r\\n" or "\
 """
 
 import re
-from dataclasses import dataclass
+import ssl
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
+from .certs import CERTIFICATES, TEXT_FILES
+from .proxy_header import TLV_TYPES, V1_PROTOCOLS, AddressError, ProxyHeader, family_of, parse_address
 from .yaml_lines import LineDict, LineList, YamlSyntaxError, load_with_lines
 
 DEFAULT_TIMEOUT_MS = 5000
@@ -25,6 +28,10 @@ CLIENT_STEPS = {
     "expect_silence_ms": "ms",
     "wait_ms": "ms",
     "close": "true",
+    "tls": "tls",
+    "starttls": "starttls",
+    "send_proxy": "proxy_header",
+    "reconnect": "true",
 }
 BACKEND_STEPS = {
     "send": "line",
@@ -37,8 +44,10 @@ BACKEND_STEPS = {
 }
 TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "client_address", "config", "dns", "auth", "backends",
                   "client", "log")
-# Where the client connects from (and to): IPv4 loopback, or IPv6 loopback with `listen [::1]:${proxy_port};`.
-CLIENT_ADDRESSES = ("127.0.0.1", "::1")
+# Where the client connects from (and to): IPv4 loopback, IPv6 loopback with `listen [::1]:${proxy_port};`, or a
+# unix-domain socket the harness names in the run's folder, with `listen unix:${proxy_socket};`.
+UNIX_CLIENT = "unix"
+CLIENT_ADDRESSES = ("127.0.0.1", "::1", UNIX_CLIENT)
 DEFAULT_CLIENT_ADDRESS = "127.0.0.1"
 AUTH_KEYS = ("request", "response", "response_raw", "delay_ms", "close_without_response", "no_response")
 BACKEND_KEYS = ("protocol", "down", "script", "connections")
@@ -47,8 +56,19 @@ DNS_ANSWER_KEYS = ("question", "type", "rcode", "records", "drop", "ttl")
 DNS_TYPES = ("A", "AAAA", "PTR")
 DNS_RCODES = ("NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED")
 
+TLS_KEYS = ("cert", "verify", "server_name", "alpn", "protocols", "ciphers", "reuse_session", "expect_failure",
+            "expect_protocol", "expect_cipher", "expect_alpn", "expect_resumed")
+STARTTLS_KEYS = ("send", "expect") + TLS_KEYS
+TLS_VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+PROXY_V1_KEYS = ("version", "protocol", "source", "destination")
+PROXY_V2_KEYS = ("version", "command", "source", "destination", "tlvs")
+TLV_KEYS = ("type", "value")
+# Steps after which the connection is gone: only these may follow until a `reconnect`.
+AFTER_CLOSE_STEPS = ("wait_ms", "reconnect")
+
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
-NEEDS = re.compile(r"^\s*(nginx)\s*>=\s*(\d+(?:\.\d+)*)\s*$")
+NEEDS = re.compile(r"^\s*(nginx)\s*(>=|<)\s*(\d+(?:\.\d+)*)\s*$")
+PEM_PREFIX = "pem:"  # ${pem:NAME}: the text of ${certs}/NAME
 
 
 class ScenarioError(Exception):
@@ -72,6 +92,31 @@ class Step:
     kind: str
     value: Union[str, List[str], int, bool]
     line: int
+
+
+@dataclass
+class TlsOptions:
+    """`tls:` (and the TLS part of `starttls:`): what the client offers, and what it expects of the handshake.
+    `expect` holds only the asserted items: protocol, cipher, alpn (None: no ALPN selected), resumed."""
+
+    cert: Optional[str] = None  # a name in ${certs}: NAME.pem and NAME.key
+    verify: bool = False  # verify the proxy's certificate against ${certs}/ca.pem
+    server_name: Optional[str] = None  # SNI
+    alpn: Optional[List[str]] = None
+    protocols: Optional[List[str]] = None  # the client offers every version from the lowest to the highest listed
+    ciphers: Optional[str] = None  # OpenSSL cipher list (TLSv1.2 and below)
+    reuse_session: bool = False
+    expect_failure: bool = False
+    expect: Dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class StartTls:
+    """`starttls:`: send a line, expect the reply line exactly, then the TLS handshake."""
+
+    send: str
+    expect: str
+    tls: TlsOptions
 
 
 @dataclass
@@ -124,15 +169,21 @@ class DnsSection:
 
 @dataclass
 class Need:
-    """`needs: nginx >= 1.27.3`."""
+    """`needs: nginx >= 1.27.3` (a lower bound) or `needs: nginx < 1.25.1` (an upper bound, exclusive). Only a
+    proxy of that kind whose version is known is checked: the reference and a user's command always run."""
 
     proxy: str
     version: Tuple[int, ...]
     text: str
+    operator: str = ">="
 
     def unmet_reason(self, proxy_kind, proxy_version):
         """The skip reason when a proxy of this kind and version lacks the need, else None."""
-        if proxy_kind != self.proxy or proxy_version is None or proxy_version >= self.version:
+        if proxy_kind != self.proxy or proxy_version is None:
+            return None
+        width = max(len(proxy_version), len(self.version))  # 1.25 and 1.25.0 are the same version
+        have, bound = (tuple(v) + (0,) * (width - len(v)) for v in (proxy_version, self.version))
+        if (have >= bound) if self.operator == ">=" else (have < bound):
             return None
         have = ".".join(str(part) for part in proxy_version)
         return f"needs {self.text} (have {have})"
@@ -153,6 +204,7 @@ class Scenario:
     dns: Optional[DnsSection] = None
     client_address: str = DEFAULT_CLIENT_ADDRESS
     log: Optional[List[LogPattern]] = None
+    uses_certs: bool = False  # ${certs} appears, or a TLS step loads a certificate from it
 
     def unmet_need(self, proxy_kind, proxy_version):
         for need in self.needs:
@@ -173,6 +225,8 @@ class _Validator:
         self.path = path
         self.backend_names = set()
         self.has_dns = False
+        self.uses_certs = False
+        self.client_address = DEFAULT_CLIENT_ADDRESS
 
     def fail(self, line, message):
         raise ScenarioError(self.path, line, message)
@@ -228,6 +282,18 @@ class _Validator:
             name = match.group(1)
             if name in ("proxy_port", "auth_port", "dir"):
                 continue
+            if name == "certs":
+                self.uses_certs = True
+                continue
+            if name.startswith(PEM_PREFIX):
+                if name[len(PEM_PREFIX):] not in TEXT_FILES:
+                    self.fail(line, f"${{{name}}} names no text file in ${{certs}} (have: {', '.join(TEXT_FILES)})")
+                self.uses_certs = True
+                continue
+            if name == "proxy_socket":
+                if self.client_address != UNIX_CLIENT:
+                    self.fail(line, '${proxy_socket} needs client_address: "unix" (the client connects over it)')
+                continue
             if name == "dns_port":
                 if not self.has_dns:
                     self.fail(line, "${dns_port} needs a 'dns:' section")
@@ -242,7 +308,150 @@ class _Validator:
                     self.fail(line, f"${{{name}}} names no backend (have: {', '.join(sorted(self.backend_names)) or 'none'})")
                 continue
             self.fail(line, f"unknown placeholder ${{{name}}} (known: ${{proxy_port}}, ${{auth_port}}, "
-                            "${backend_port}, ${backend_port:NAME}, ${dns_port}, ${dir})")
+                            "${backend_port}, ${backend_port:NAME}, ${dns_port}, ${dir}, ${certs}, ${pem:NAME}, "
+                            "${proxy_socket})")
+
+    def tls_options(self, spec):
+        """The TLS options of a `tls:` or `starttls:` mapping (other keys are the caller's)."""
+        options = TlsOptions()
+        for key in ("verify", "reuse_session", "expect_failure"):
+            if key in spec:
+                setattr(options, key, self.flag(spec[key], spec.line_of(key), key))
+        if "cert" in spec:
+            options.cert = self.string(spec["cert"], spec.line_of("cert"), "cert")
+            if options.cert not in CERTIFICATES:
+                self.fail(spec.line_of("cert"), f"cert {options.cert!r} is not a certificate in ${{certs}} "
+                                                f"(have: {', '.join(CERTIFICATES)})")
+        if "server_name" in spec:
+            options.server_name = self.string(spec["server_name"], spec.line_of("server_name"), "server_name")
+            if not options.server_name:
+                self.fail(spec.line_of("server_name"), "server_name must not be empty (leave it out: no SNI)")
+        if "alpn" in spec:
+            names = self.sequence(spec["alpn"], spec.line_of("alpn"), "alpn")
+            if not names:
+                self.fail(spec.line_of("alpn"), "alpn needs at least one protocol name (leave it out: no ALPN)")
+            for index, name in enumerate(names):
+                self.string(name, names.line_of(index), "an alpn name")
+                if not 0 < len(name.encode("utf-8")) < 256:
+                    self.fail(names.line_of(index), "an alpn name is 1..255 bytes")
+            options.alpn = list(names)
+        if "protocols" in spec:
+            versions = self.sequence(spec["protocols"], spec.line_of("protocols"), "protocols")
+            if not versions:
+                self.fail(spec.line_of("protocols"), "protocols needs at least one TLS version")
+            for index, version in enumerate(versions):
+                if version not in TLS_VERSIONS:
+                    self.fail(versions.line_of(index), f"a protocol is one of {', '.join(TLS_VERSIONS)}, "
+                                                       f"got {version!r}")
+            options.protocols = list(versions)
+        if "ciphers" in spec:
+            options.ciphers = self.string(spec["ciphers"], spec.line_of("ciphers"), "ciphers")
+            try:
+                ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).set_ciphers(options.ciphers)
+            except ssl.SSLError:
+                self.fail(spec.line_of("ciphers"), f"OpenSSL selects no cipher from {options.ciphers!r}")
+        if "expect_protocol" in spec:
+            version = spec["expect_protocol"]
+            if version not in TLS_VERSIONS:
+                self.fail(spec.line_of("expect_protocol"), f"expect_protocol is one of {', '.join(TLS_VERSIONS)}, "
+                                                           f"got {version!r}")
+            options.expect["protocol"] = version
+        if "expect_cipher" in spec:
+            options.expect["cipher"] = self.string(spec["expect_cipher"], spec.line_of("expect_cipher"),
+                                                   "expect_cipher")
+        if "expect_alpn" in spec:
+            value = spec["expect_alpn"]
+            if value is not None:
+                self.string(value, spec.line_of("expect_alpn"), "expect_alpn (a name, or null for none)")
+            options.expect["alpn"] = value
+        if "expect_resumed" in spec:
+            options.expect["resumed"] = self.flag(spec["expect_resumed"], spec.line_of("expect_resumed"),
+                                                  "expect_resumed")
+            if options.expect["resumed"] and not options.reuse_session:
+                self.fail(spec.line_of("expect_resumed"), "expect_resumed: true needs reuse_session: true "
+                                                          "(a client offering no session gets a new one)")
+        if options.expect_failure and options.expect:
+            self.fail(spec.line_of("expect_failure"), "expect_failure: true takes no expect_protocol, expect_cipher, "
+                                                      "expect_alpn or expect_resumed: there is no session to check")
+        if options.cert or options.verify:
+            self.uses_certs = True
+        return options
+
+    def tls_step(self, arg, line, kind):
+        if kind == "tls":
+            if arg is True:
+                return TlsOptions()
+            if not isinstance(arg, LineDict):
+                self.fail(line, f"tls takes true or a mapping of options ({', '.join(TLS_KEYS)}), got {arg!r}")
+            self.known_keys(arg, TLS_KEYS, "tls")
+            return self.tls_options(arg)
+        spec = self.mapping(arg, line, "starttls (send, expect and TLS options)")
+        self.known_keys(spec, STARTTLS_KEYS, "starttls")
+        for key in ("send", "expect"):
+            if key not in spec:
+                self.fail(spec.line, f"starttls needs '{key}' (e.g. send: \"a1 STARTTLS\", expect: \"a1 OK ...\")")
+            self.string(spec[key], spec.line_of(key), key)
+            self.placeholders(spec[key], spec.line_of(key))
+        return StartTls(spec["send"], spec["expect"], self.tls_options(spec))
+
+    def address(self, spec, key):
+        text = self.string(spec[key], spec.line_of(key), key)
+        try:
+            return parse_address(text)
+        except AddressError as error:
+            self.fail(spec.line_of(key), f"{key}: {error}")
+
+    def proxy_header(self, arg, line):
+        spec = self.mapping(arg, line, "send_proxy")
+        if isinstance(spec.get("version"), bool) or spec.get("version") not in (1, 2):
+            self.fail(spec.line_of("version"), "send_proxy needs version: 1 (text) or 2 (binary)")
+        version = spec["version"]
+        self.known_keys(spec, PROXY_V1_KEYS if version == 1 else PROXY_V2_KEYS, f"send_proxy version {version}")
+        has = [key for key in ("source", "destination") if key in spec]
+        addresses = [self.address(spec, key) for key in has]
+        protocol = None
+        if version == 1 and "protocol" in spec:
+            protocol = spec["protocol"]
+            if protocol not in V1_PROTOCOLS:
+                self.fail(spec.line_of("protocol"), f"protocol is one of {', '.join(V1_PROTOCOLS)}, got {protocol!r}")
+            if protocol == "UNKNOWN" and has:
+                self.fail(spec.line_of(has[0]), "protocol UNKNOWN sends `PROXY UNKNOWN` and takes no addresses")
+        if len(has) == 1 or (not has and (version == 1 and protocol != "UNKNOWN")):
+            self.fail(spec.line, "send_proxy needs both source and destination"
+                                 + (" (or protocol: UNKNOWN)" if version == 1 else " (or neither: family UNSPEC)"))
+        if has and protocol is None:
+            protocol = family_of(*addresses)
+            if protocol is None:
+                self.fail(spec.line_of("destination"), "source and destination are of different address families")
+        header = ProxyHeader(version, protocol or "UNSPEC", *(addresses or [None, None]))
+        if version == 2:
+            if "command" in spec:
+                header.command = spec["command"]
+                if header.command not in ("proxy", "local"):
+                    self.fail(spec.line_of("command"), f"command is proxy or local, got {header.command!r}")
+            if "tlvs" in spec:
+                header.tlvs = self.tlvs(spec["tlvs"], spec.line_of("tlvs"))
+        return header
+
+    def tlvs(self, value, line):
+        tlvs = []
+        items = self.sequence(value, line, "tlvs")
+        for index, item in enumerate(items):
+            tlv = self.mapping(item, items.line_of(index), "a TLV ({type: ..., value: ...})")
+            self.known_keys(tlv, TLV_KEYS, "a TLV")
+            if set(tlv) != set(TLV_KEYS):
+                self.fail(tlv.line, "a TLV needs type and value")
+            kind = tlv["type"]
+            if isinstance(kind, str) and kind in TLV_TYPES:
+                kind = TLV_TYPES[kind]
+            if isinstance(kind, bool) or not isinstance(kind, int) or not 0 <= kind <= 255:
+                self.fail(tlv.line_of("type"), f"a TLV type is 0..255 or one of {', '.join(TLV_TYPES)}, "
+                                               f"got {tlv['type']!r}")
+            data = self.raw_string(tlv["value"], tlv.line_of("value"), "a TLV value")
+            if len(data) > 65535:
+                self.fail(tlv.line_of("value"), "a TLV value is at most 65535 bytes")
+            tlvs.append((kind, data))
+        return tlvs
 
     def steps(self, value, line, table, what):
         steps = []
@@ -274,6 +483,10 @@ class _Validator:
             elif shape == "true":
                 if arg is not True:
                     self.fail(arg_line, f"{kind} takes the value true, got {arg!r}")
+            elif shape == "tls" or shape == "starttls":
+                arg = self.tls_step(arg, arg_line, kind)
+            elif shape == "proxy_header":
+                arg = self.proxy_header(arg, arg_line)
             for text in arg if isinstance(arg, list) else [arg]:
                 if isinstance(text, str):
                     self.placeholders(text, arg_line)
@@ -288,8 +501,9 @@ class _Validator:
             self.string(item, item_line, "needs")
             match = NEEDS.match(item)
             if not match:
-                self.fail(item_line, f"needs must read like 'nginx >= 1.27.3', got {item!r}")
-            needs.append(Need(match.group(1), parse_version(match.group(2)), f"{match.group(1)} >= {match.group(2)}"))
+                self.fail(item_line, f"needs must read like 'nginx >= 1.27.3' or 'nginx < 1.25.1', got {item!r}")
+            proxy, operator, version = match.groups()
+            needs.append(Need(proxy, parse_version(version), f"{proxy} {operator} {version}", operator))
         return needs
 
     def backend(self, name, value, line):
@@ -425,6 +639,7 @@ class _Validator:
             if client_address not in CLIENT_ADDRESSES:
                 self.fail(doc.line_of("client_address"), "client_address must be one of "
                           f"{', '.join(repr(a) for a in CLIENT_ADDRESSES)}, got {client_address!r}")
+        self.client_address = client_address
 
         backends = {}
         if "backends" in doc:
@@ -441,6 +656,9 @@ class _Validator:
             dns = self.dns(doc["dns"], doc.line_of("dns"))
         config = self.string(doc["config"], doc.line_of("config"), "config")
         self.placeholders(config, doc.line_of("config"))
+        if client_address == UNIX_CLIENT and "${proxy_socket}" not in config:
+            self.fail(doc.line_of("client_address"), 'client_address: "unix" connects to ${proxy_socket}: '
+                                                     "the config must listen there (listen unix:${proxy_socket};)")
         auth = []
         if "auth" in doc:
             entries = self.sequence(doc["auth"], doc.line_of("auth"), "auth")
@@ -449,20 +667,41 @@ class _Validator:
         client = self.steps(doc["client"], doc.line_of("client"), CLIENT_STEPS, "client")
         if not client:
             self.fail(doc.line_of("client"), "client needs at least one step")
-        closed_by = None
-        for step in client:
-            if closed_by and step.kind != "wait_ms":
-                self.fail(step.line, f"'{step.kind}' after '{closed_by.kind}' (line {closed_by.line}): "
-                                     "the connection is closed by then")
-            if step.kind in ("close", "expect_close"):
-                closed_by = step
+        self.connection_order(client)
         last = next((step for step in reversed(client) if step.kind != "wait_ms"), None)
-        if last is not None and last.kind in ("send", "send_raw"):
+        if last is not None and last.kind in ("send", "send_raw", "send_proxy"):
             # Whether the reply to a last send arrives before the run ends is a matter of timing.
             self.fail(last.line, f"the client ends with '{last.kind}': follow it with an expectation "
                                  "(expect, expect_close, expect_silence_ms) or close")
         return Scenario(self.path, title, about, needs, timeout_ms, config, doc.line_of("config"),
-                        auth, backends, client, dns, client_address, log)
+                        auth, backends, client, dns, client_address, log, self.uses_certs)
+
+    def connection_order(self, client):
+        """Steps that need a live connection come before it is closed (until a `reconnect`); one TLS handshake per
+        connection; `reuse_session` has a TLS connection before a `reconnect` to take the session from."""
+        closed_by = tls_on_this = None
+        tls_before = False
+        for step in client:
+            if closed_by and step.kind not in AFTER_CLOSE_STEPS:
+                what = ("a TLS handshake expected to fail" if closed_by.kind in ("tls", "starttls")
+                        else f"'{closed_by.kind}'")
+                self.fail(step.line, f"'{step.kind}' after {what} (line {closed_by.line}): the connection is "
+                                     "closed by then (only wait_ms or reconnect may follow)")
+            if step.kind == "reconnect":
+                closed_by, tls_before, tls_on_this = None, tls_before or tls_on_this is not None, None
+            elif step.kind in ("close", "expect_close"):
+                closed_by = step
+            elif step.kind in ("tls", "starttls"):
+                options = step.value if step.kind == "tls" else step.value.tls
+                if tls_on_this is not None:
+                    self.fail(step.line, f"this connection is TLS already (line {tls_on_this.line}): "
+                                         "use reconnect for a new connection")
+                if options.reuse_session and not tls_before:
+                    self.fail(step.line, "reuse_session offers the session of an earlier TLS connection: "
+                                         "it needs a TLS step, then reconnect, before this one")
+                tls_on_this = step
+                if options.expect_failure:
+                    closed_by = step
 
 
 def _yaml_type(value):
@@ -492,6 +731,8 @@ class Placeholders:
     backend_ports: Dict[str, int]
     dir: str
     dns_port: Optional[int] = None
+    certs: Optional[str] = None  # the test certificates' folder (harness/certs.py)
+    proxy_socket: Optional[str] = None  # the unix-domain socket's path (client_address: "unix")
 
     def substitute(self, text, escape=False):
         """Replaces every ${...}; a value not known yet (e.g. auth_port inside a backend script) is an error.
@@ -507,6 +748,12 @@ class Placeholders:
                 result = self.dir
             elif name == "dns_port":
                 result = self.dns_port
+            elif name == "certs":
+                result = self.certs
+            elif name.startswith(PEM_PREFIX):
+                result = self.pem(name[len(PEM_PREFIX):])
+            elif name == "proxy_socket":
+                result = self.proxy_socket
             elif name == "backend_port":
                 result = self.backend_ports.get("main")
             elif name.startswith("backend_port:"):
@@ -518,3 +765,14 @@ class Placeholders:
             return re.escape(str(result)) if escape else str(result)
 
         return PLACEHOLDER.sub(value, text)
+
+    def pem(self, name):
+        """The text of ${certs}/NAME, newlines included (${pem:NAME})."""
+        if name not in TEXT_FILES:
+            raise PlaceholderError(f"${{pem:{name}}} names no text file in ${{certs}} (have: {', '.join(TEXT_FILES)})")
+        if self.certs is None:
+            raise PlaceholderError(f"${{pem:{name}}}: no ${{certs}} folder for this run")
+        try:
+            return (Path(self.certs) / name).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as error:
+            raise PlaceholderError(f"${{pem:{name}}}: cannot read {Path(self.certs) / name}: {error}") from None

@@ -1,4 +1,5 @@
-"""Fixtures for the harness self-tests: the real mailwire-fake and the real nginx, or a skip that says why."""
+"""Fixtures for the harness self-tests: the real mailwire-fake and the real nginx, or a skip that says why;
+one set of test certificates for the whole session."""
 
 import os
 
@@ -24,3 +25,13 @@ def nginx_proxy():
     if proxy.problem():
         pytest.skip(f"real nginx with the mail module is needed: {proxy.problem()}")
     return proxy
+
+
+@pytest.fixture(scope="session")
+def test_certs(tmp_path_factory):
+    """The ${certs} folder for every run of the session, generated on first use (harness/certs.py)."""
+    from harness.certs import CertificateFolder
+
+    folder = CertificateFolder(tmp_path_factory.mktemp("certs"))
+    yield folder
+    folder.cleanup()

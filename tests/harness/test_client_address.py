@@ -53,7 +53,7 @@ def test_both_loopback_addresses_load(tmp_path, value):
 
 
 @pytest.mark.parametrize("value, words", [
-    ('"::2"', "client_address must be one of '127.0.0.1', '::1', got '::2'"),
+    ('"::2"', "client_address must be one of '127.0.0.1', '::1', 'unix', got '::2'"),
     ('"[::1]"', "got '[::1]'"),
     ('"localhost"', "got 'localhost'"),
     ("6", "client_address must be a string"),

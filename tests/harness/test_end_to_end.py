@@ -14,8 +14,9 @@ from selftest_paths import FIXTURES, REPO_ROOT
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "pass").glob("*.yaml")))
-def test_passing_fixtures_pass_on_nginx(name, fake_binary, nginx_proxy, tmp_path):
-    result = run_scenario(load_scenario(FIXTURES / "pass" / name), nginx_proxy, fake_binary, runs_root=tmp_path)
+def test_passing_fixtures_pass_on_nginx(name, fake_binary, nginx_proxy, tmp_path, test_certs):
+    result = run_scenario(load_scenario(FIXTURES / "pass" / name), nginx_proxy, fake_binary, runs_root=tmp_path,
+                          certs=test_certs)
     assert result.ok, render_failure(result)
     assert not processes._live, "a process of the run is still registered as running"
 
@@ -56,6 +57,21 @@ def test_needs_skips_on_older_nginx(fake_binary, nginx_proxy, tmp_path):
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "needs nginx >= 99.0.0 (have 1.22.1)" in completed.stdout
+
+
+def test_needs_with_an_upper_bound_skips_on_newer_nginx_only(fake_binary, nginx_proxy, tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    text = (FIXTURES / "pass" / "capability-logout.yaml").read_text()
+    (folder / "older.yaml").write_text(text.replace("title:", "needs: [nginx >= 1.0, nginx < 1.22.1]\ntitle:", 1))
+    (folder / "current.yaml").write_text(text.replace("title:", "needs: nginx < 1.22.2\ntitle:", 1))
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "harness.plugin", "-p", "no:cacheprovider", "-rs", str(folder),
+         "--proxy", "nginx", "--fake-binary", str(fake_binary)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "needs nginx < 1.22.1 (have 1.22.1)" in completed.stdout
+    assert "1 passed, 1 skipped" in completed.stdout
 
 
 def test_cli_prints_the_conformance_table_and_fails(fake_binary, nginx_proxy):

@@ -20,6 +20,27 @@ def test_a_port_not_known_yet_is_an_error():
         values.substitute("${nope}")
 
 
+def test_pem_inserts_a_file_of_the_certificates_folder_with_its_newlines(tmp_path):
+    (tmp_path / "server-ecdsa.key").write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+    values = Placeholders(proxy_port=1001, auth_port=None, backend_ports={}, dir="/tmp/run", certs=str(tmp_path))
+    assert values.substitute('ssl_certificate_key "data:${pem:server-ecdsa.key}";') == (
+        'ssl_certificate_key "data:-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";')
+    assert values.substitute("${pem:server-ecdsa.key}", escape=True).startswith("\\-\\-\\-")
+
+
+def test_pem_of_an_unknown_missing_or_unreadable_file_is_an_error_naming_it(tmp_path):
+    values = Placeholders(proxy_port=1001, auth_port=None, backend_ports={}, dir="/tmp/run", certs=str(tmp_path))
+    with pytest.raises(PlaceholderError, match=r"\$\{pem:nope\.pem\} names no text file in \$\{certs\}"):
+        values.substitute("${pem:nope.pem}")
+    with pytest.raises(PlaceholderError, match=r"\$\{pem:ticket\.key\} names no text file"):
+        values.substitute("${pem:ticket.key}")
+    with pytest.raises(PlaceholderError, match=r"\$\{pem:ca\.pem\}: cannot read .*ca\.pem"):
+        values.substitute("${pem:ca.pem}")
+    without = Placeholders(proxy_port=1001, auth_port=None, backend_ports={}, dir="/tmp/run")
+    with pytest.raises(PlaceholderError, match=r"\$\{pem:ca\.pem\}: no \$\{certs\} folder"):
+        without.substitute("${pem:ca.pem}")
+
+
 def test_nginx_version_parsing():
     assert parse_nginx_version("nginx version: nginx/1.22.1\n") == (1, 22, 1)
     assert parse_nginx_version("something else") is None

@@ -70,6 +70,33 @@ def test_needs_is_parsed_and_explains_a_skip(tmp_path):
     assert scenario.unmet_need("reference", None) is None
 
 
+def test_needs_takes_an_upper_bound_alone_or_with_a_lower_one(tmp_path):
+    scenario = load_scenario(write(tmp_path, "needs: nginx < 1.25.1\n" + VALID))
+    assert [(need.operator, need.version, need.text) for need in scenario.needs] == [("<", (1, 25, 1), "nginx < 1.25.1")]
+    assert scenario.unmet_need("nginx", (1, 22, 1)) is None
+    assert scenario.unmet_need("nginx", (1, 25, 0)) is None
+    assert scenario.unmet_need("nginx", (1, 25, 1)) == "needs nginx < 1.25.1 (have 1.25.1)"
+    assert scenario.unmet_need("nginx", (1, 27, 3)) == "needs nginx < 1.25.1 (have 1.27.3)"
+    # the reference (and a user's command) is never skipped: the reference accepts what nginx 1.22 accepts
+    assert scenario.unmet_need("reference", None) is None
+    assert scenario.unmet_need("command", None) is None
+
+    both = load_scenario(write(tmp_path, "needs:\n  - nginx >= 1.21\n  - nginx<1.25\n" + VALID))
+    assert [need.text for need in both.needs] == ["nginx >= 1.21", "nginx < 1.25"]
+    assert both.unmet_need("nginx", (1, 20, 2)) == "needs nginx >= 1.21 (have 1.20.2)"
+    assert both.unmet_need("nginx", (1, 21, 0)) is None
+    assert both.unmet_need("nginx", (1, 24, 0)) is None
+    assert both.unmet_need("nginx", (1, 25, 0)) == "needs nginx < 1.25 (have 1.25.0)"
+    assert both.unmet_need("reference", None) is None
+
+
+def test_pem_placeholders_are_checked_at_load_and_mark_the_certificates_as_used(tmp_path):
+    text = VALID.replace("mail { auth_http", 'mail { ssl_certificate "data:${pem:server-ecdsa.pem}"; auth_http')
+    scenario = load_scenario(write(tmp_path, text))
+    assert scenario.uses_certs and "${pem:server-ecdsa.pem}" in scenario.config
+    assert not load_scenario(write(tmp_path, VALID)).uses_certs
+
+
 @pytest.mark.parametrize("text, line, words", [
     ("title: t\nconfig: x\nclient: [{close: true}]\nextra: 1\n", 4, "unknown key 'extra'"),
     ("config: x\nclient: [{close: true}]\n", 1, "missing required key 'title'"),
@@ -85,6 +112,15 @@ def test_needs_is_parsed_and_explains_a_skip(tmp_path):
     ("title: t\nconfig: x\nclient:\n  - send_raw: \"\\u20ac\"\n", 4, "U+0000..U+00FF"),
     ("title: t\nneeds: nginx 1.2\nconfig: x\nclient: [{close: true}]\n", 2, "needs must read like"),
     ("title: t\nconfig: |\n  listen ${proxy_prot};\nclient: [{close: true}]\n", 2, "unknown placeholder ${proxy_prot}"),
+    ("title: t\nneeds: nginx <= 1.25\nconfig: x\nclient: [{close: true}]\n", 2, "or 'nginx < 1.25.1'"),
+    ("title: t\nneeds: [nginx >= 1.2, nginx < one]\nconfig: x\nclient: [{close: true}]\n", 2,
+     "got 'nginx < one'"),
+    ("title: t\nconfig: |\n  ssl_certificate \"data:${pem:server.pem}\";\nclient: [{close: true}]\n", 2,
+     "${pem:server.pem} names no text file in ${certs}"),
+    ("title: t\nconfig: x\nclient:\n  - send: \"${pem:ticket.key}\"\n  - close: true\n", 4,
+     "${pem:ticket.key} names no text file"),
+    ("title: t\nconfig: x\nclient: [{close: true}]\nlog:\n  - 'x ${pem:../etc/passwd}'\n", 5,
+     "${pem:../etc/passwd} names no text file"),
     ("title: t\nconfig: x\nclient:\n  - send: ${backend_port}\n", 4, "needs a backend named 'main'"),
     ("title: t\nconfig: x\nclient:\n  - send: ${backend_port:b2}\n", 4, "names no backend"),
     ("title: t\ntitle: u\nconfig: x\nclient: [{close: true}]\n", 2, "duplicate key 'title'"),
@@ -112,7 +148,8 @@ def test_invalid_fixture_reports_its_line():
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert str(caught.value) == (f"{path}:13: unknown client step 'expect_lines' (allowed: send, send_raw, expect, "
-                                 "expect_re, expect_any_order, expect_close, expect_silence_ms, wait_ms, close)")
+                                 "expect_re, expect_any_order, expect_close, expect_silence_ms, wait_ms, close, "
+                                 "tls, starttls, send_proxy, reconnect)")
 
 
 def test_pytest_shows_an_invalid_scenario_as_a_failure_naming_file_and_line():
