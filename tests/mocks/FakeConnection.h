@@ -56,6 +56,18 @@ class FakeConnection : public core::Connection {
         }
         return result;
     }
+    core::ReadResult peek(char* into, size_t capacity) override {
+        core::ReadResult result;
+        if (!inbox_.empty() && capacity > 0) {
+            const size_t n = std::min(capacity, inbox_.size());
+            std::copy_n(inbox_.data(), n, into);
+            result.status = core::ReadResult::Data;
+            result.bytes = n;
+        } else if (eof_) {
+            result.status = core::ReadResult::Eof;
+        }
+        return result;
+    }
     void write(std::string_view bytes) override {
         if (closed_) return;
         (holdWrites_ ? pending_ : written_).append(bytes.data(), bytes.size());

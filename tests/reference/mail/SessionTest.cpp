@@ -2,6 +2,7 @@
 // no sockets, no clock.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 #include "mail/ProtocolFactory.h"
 #include "mail/Session.h"
@@ -28,13 +29,16 @@ class SessionTest : public ::testing::Test {
         server_->authHttp.uri = "/auth";
         server_->authHttp.hostHeader = "127.0.0.1";
         server_->timeout = std::chrono::seconds(60);
-        ON_CALL(log_, enabled(_)).WillByDefault(Return(true));
+        // Like an error_log at info: the step-by-step debug lines have a test of their own.
+        ON_CALL(log_, enabled(_)).WillByDefault([this](core::LogLevel level) {
+            return debugLog_ || level != core::LogLevel::Debug;
+        });
         ON_CALL(log_, write(_, _)).WillByDefault([this](core::LogLevel, const std::string& line) {
             logLines_.push_back(line);
         });
     }
 
-    void startSession() {
+    void startSession(mail::ClientOrigin origin = {}) {
         auto client = std::make_unique<FakeConnection>();
         client_ = client.get();
         mail::SessionDeps deps{
@@ -53,8 +57,9 @@ class SessionTest : public ::testing::Test {
             },
             [this] { finished_ = true; },
             makeResolver_};
-        session_ = std::make_unique<mail::Session>(1, std::move(deps), std::move(client), server_,
-                                                   "127.0.0.1:1143", mail::makeClientProtocol(*server_));
+        session_ =
+            std::make_unique<mail::Session>(1, std::move(deps), std::move(client), server_, "127.0.0.1:1143",
+                                            mail::makeClientProtocol(*server_), std::move(origin));
         session_->start();
     }
 
@@ -118,6 +123,7 @@ class SessionTest : public ::testing::Test {
     std::function<void(const auth::AuthOutcome&)> authDone_;
     std::vector<std::string> logLines_;
     bool finished_ = false;
+    bool debugLog_ = false;
     std::function<std::unique_ptr<resolver::ClientHostResolver>()> makeResolver_;
 };
 
@@ -436,6 +442,98 @@ TEST_F(SessionTest, SmtpGreetingDelayGreetsAPatientClientAfterTheDelay) {
     EXPECT_EQ(client_->takeWritten(), "");
     timers_.advance(std::chrono::milliseconds(1));
     EXPECT_EQ(client_->takeWritten(), "220 mx.example ESMTP ready\r\n");
+}
+
+// ---- the PROXY header and realip (spec 10), the PROXY header to backends (spec 8.2), debug lines ----
+
+mail::ClientOrigin behindBalancer() {
+    mail::ClientOrigin origin;
+    origin.proxyProtocol = true;
+    origin.peerFamily = AF_INET;
+    origin.peerPort = 50000;
+    origin.localFamily = AF_INET;
+    origin.localIp = "127.0.0.1";
+    origin.localPort = 1143;
+    return origin;
+}
+
+config::RealIpSource loopbackNet() {
+    config::RealIpSource source;
+    source.family = AF_INET;
+    source.address[0] = 127;
+    source.prefixLength = 8;
+    return source;
+}
+
+TEST_F(SessionTest, ProxyHeaderFromATrustedPeerMakesItsSourceTheClient) {
+    server_->setRealIpFrom = {loopbackNet()};
+    startSession(behindBalancer());
+    EXPECT_EQ(client_->takeWritten(), "") << "no greeting before the PROXY header";
+    clientSays("PROXY TCP4 192.0.2.7 198.51.100.1 40000 143\r\na1 LOGIN alice secret\r\n");
+    EXPECT_EQ(client_->takeWritten(), "* OK IMAP4 ready\r\n");
+    ASSERT_EQ(authRequests_.size(), 1u) << "the bytes after the header are the protocol's";
+    EXPECT_THAT(authRequests_[0],
+                ::testing::HasSubstr("Client-IP: 192.0.2.7\r\nProxy-Protocol-Addr: 192.0.2.7\r\n"
+                                     "Proxy-Protocol-Port: 40000\r\n"
+                                     "Proxy-Protocol-Server-Addr: 198.51.100.1\r\n"
+                                     "Proxy-Protocol-Server-Port: 143\r\n\r\n"));
+    authReplies({{"Auth-Status", "Invalid login or password"}});
+    ASSERT_FALSE(logLines_.empty());
+    EXPECT_THAT(logLines_.back(),
+                ::testing::HasSubstr("login failed: \"Invalid login or password\" while in http "
+                                     "auth state, client: 192.0.2.7, server: 127.0.0.1:1143"));
+}
+
+TEST_F(SessionTest, ProxyHeaderFromAnUntrustedPeerOnlyInformsAuthHttp) {
+    startSession(behindBalancer());
+    clientSays("PROXY TCP4 192.0.2.7 198.51.100.1 40000 143\r\na1 LOGIN alice secret\r\n");
+    ASSERT_EQ(authRequests_.size(), 1u);
+    EXPECT_THAT(authRequests_[0],
+                ::testing::HasSubstr("Client-IP: 127.0.0.1\r\nProxy-Protocol-Addr: 192.0.2.7\r\n"));
+}
+
+TEST_F(SessionTest, BrokenProxyHeaderClosesWithItsFirstLineLogged) {
+    startSession(behindBalancer());
+    clientSays("a1 CAPABILITY\r\n");
+    EXPECT_EQ(client_->takeWritten(), "");
+    EXPECT_TRUE(client_->closed());
+    EXPECT_TRUE(finished_);
+    EXPECT_THAT(logLines_.back(),
+                ::testing::StartsWith("*1 broken header: \"a1 CAPABILITY\" while reading PROXY "
+                                      "protocol, client: 127.0.0.1"));
+}
+
+TEST_F(SessionTest, SilentClientBehindProxyProtocolTimesOut) {
+    server_->timeout = std::chrono::seconds(2);
+    startSession(behindBalancer());
+    timers_.advance(std::chrono::seconds(2));
+    EXPECT_TRUE(finished_);
+    EXPECT_THAT(logLines_.back(),
+                ::testing::StartsWith("*1 client timed out (110: Connection timed out) while "
+                                      "reading PROXY protocol"));
+}
+
+TEST_F(SessionTest, ProxyProtocolToTheBackendGoesFirstAndNamesTheRealipClient) {
+    server_->setRealIpFrom = {loopbackNet()};
+    server_->proxyProtocol = config::ProxyProtocolOut::V1;
+    startSession(behindBalancer());
+    clientSays("PROXY TCP4 192.0.2.7 198.51.100.1 40000 143\r\na1 LOGIN alice secret\r\n");
+    expectBackendConnect("127.0.0.1", 1143);
+    authReplies({{"Auth-Status", "OK"}, {"Auth-Server", "127.0.0.1"}, {"Auth-Port", "1143"}});
+    // The listen address, not the PROXY destination, is the header's destination (quirk 18).
+    EXPECT_EQ(backend_->takeWritten(), "PROXY TCP4 192.0.2.7 127.0.0.1 40000 1143\r\n");
+    completeBackendLogin("alice", "secret");
+}
+
+TEST_F(SessionTest, DebugLinesFollowTheSessionOnlyWhenAsked) {
+    debugLog_ = true;
+    startSession();
+    clientSays("a1 NOOP\r\n");
+    EXPECT_THAT(logLines_,
+                ::testing::Contains(::testing::StartsWith(
+                    "*1 mail read from client: \"a1 NOOP\\r\\n\" while in auth state, client: 127.0.0.1")));
+    EXPECT_THAT(logLines_, ::testing::Contains(
+                               ::testing::StartsWith("*1 mail send to client: \"a1 OK completed\\r\\n\"")));
 }
 
 }  // namespace
