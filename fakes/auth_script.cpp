@@ -10,6 +10,20 @@ namespace {
 
 using namespace script_json;
 
+const char* const kEntryKeys =
+    "response, close_without_response, no_response, reset, delay_ms, split, gap_ms, then, half_close";
+
+AuthReply::After parseThen(const Poco::Dynamic::Var& value, const std::string& source,
+                           const std::string& where) {
+    const char* const expected = "expected \"close\", \"reset\" or \"stall\"";
+    if (!value.isString()) fail(source, where, std::string(expected) + ", got " + kindOf(value));
+    const std::string then = value.extract<std::string>();
+    if (then == "close") return AuthReply::After::Close;
+    if (then == "reset") return AuthReply::After::Reset;
+    if (then == "stall") return AuthReply::After::Stall;
+    fail(source, where, std::string(expected) + ", got \"" + then + "\"");
+}
+
 AuthReply parseEntry(const Poco::Dynamic::Var& value, const std::string& source, const std::string& where) {
     auto entry = asObject(value, source, where);
     AuthReply reply;
@@ -29,17 +43,32 @@ AuthReply parseEntry(const Poco::Dynamic::Var& value, const std::string& source,
             requireTrue(arg, source, at);
             reply.kind = AuthReply::Kind::NoResponse;
             ++kinds;
+        } else if (key == "reset") {
+            requireTrue(arg, source, at);
+            reply.kind = AuthReply::Kind::Reset;
+            ++kinds;
         } else if (key == "delay_ms") {
             reply.delayMs = asMilliseconds(arg, source, at);
-        } else {
-            fail(source, where,
-                 "unknown key \"" + key +
-                     "\" (known: response, close_without_response, no_response, delay_ms)");
+        } else if (key == "then") {
+            reply.after = parseThen(arg, source, at);
+        } else if (key == "half_close") {
+            requireTrue(arg, source, at);
+            reply.after = AuthReply::After::HalfClose;
+        } else if (key != "split" && key != "gap_ms") {
+            fail(source, where, "unknown key \"" + key + "\" (known: " + kEntryKeys + ")");
         }
     }
-    if (kinds != 1) fail(source, where, "needs exactly one of response, close_without_response, no_response");
+    if (kinds != 1)
+        fail(source, where, "needs exactly one of response, close_without_response, no_response, reset");
     if (reply.kind == AuthReply::Kind::NoResponse && reply.delayMs != 0)
         fail(source, where, "delay_ms has no meaning with no_response");
+    if (reply.kind != AuthReply::Kind::Respond) {
+        for (const char* key : {"split", "gap_ms", "then", "half_close"})
+            if (entry->has(key)) fail(source, where, std::string(key) + " only goes with response");
+    }
+    if (entry->has("then") && entry->has("half_close"))
+        fail(source, where, "half_close and then both say what follows the response: give one");
+    reply.split = splitFromJson(entry, reply.response.size(), source, where);
     return reply;
 }
 

@@ -50,20 +50,76 @@ void AuthSession::onReceived(std::string_view bytes) {
     head_.resize(end);
     context_.transcript.recv(context_.conn, head_);
     if (!rest.empty()) context_.transcript.recv(context_.conn, rest);
-    AuthReply reply = responder_.reply(context_.conn, head_);
-    if (reply.kind == AuthReply::Kind::NoResponse) return;
-    auto act = [this, reply] {
-        timer_ = 0;
-        if (reply.kind == AuthReply::Kind::Respond) {
-            context_.transcript.send(context_.conn, reply.response);
-            socket_.write(reply.response);
-        }
-        closeSession();
-    };
-    if (reply.delayMs > 0)
-        timer_ = context_.loop.runAfter(std::chrono::milliseconds(reply.delayMs), act);
+    reply_ = responder_.reply(context_.conn, head_);
+    if (reply_.kind == AuthReply::Kind::NoResponse) return;
+    if (reply_.delayMs > 0)
+        timer_ = context_.loop.runAfter(std::chrono::milliseconds(reply_.delayMs), [this] {
+            timer_ = 0;
+            act();
+        });
     else
         act();
+}
+
+void AuthSession::act() {
+    if (reply_.kind == AuthReply::Kind::CloseWithoutResponse)
+        closeSession();
+    else if (reply_.kind == AuthReply::Kind::Reset)
+        resetSession();
+    else
+        writeResponse();
+}
+
+void AuthSession::writeResponse() {
+    const SplitSend& split = reply_.split;
+    if (!split.splits()) {
+        context_.transcript.send(context_.conn, reply_.response);
+        socket_.write(reply_.response);
+        finishResponse();
+        return;
+    }
+    for (;;) {
+        std::size_t length = split.pieceLength(piece_, sentBytes_, reply_.response.size());
+        std::string piece = reply_.response.substr(sentBytes_, length);
+        ++piece_;
+        sentBytes_ += length;
+        context_.transcript.send(context_.conn, piece, true);
+        socket_.writePiece(piece);
+        if (closed_) return;  // the write failed
+        if (sentBytes_ >= reply_.response.size()) {
+            finishResponse();
+            return;
+        }
+        if (split.gapMs > 0) {
+            timer_ = context_.loop.runAfter(std::chrono::milliseconds(split.gapMs), [this] {
+                timer_ = 0;
+                writeResponse();
+            });
+            return;
+        }
+    }
+}
+
+void AuthSession::finishResponse() {
+    // A write that failed has closed the session already.
+    if (closed_) return;
+    switch (reply_.after) {
+        case AuthReply::After::Close:
+            closeSession();
+            break;
+        case AuthReply::After::Reset:
+            resetSession();
+            break;
+        case AuthReply::After::Stall:
+            context_.transcript.stall(context_.conn);
+            socket_.setReading(false);
+            break;
+        case AuthReply::After::HalfClose:
+            // Reading goes on: the proxy's close ends the connection (onPeerClosed).
+            context_.transcript.halfClose(context_.conn);
+            socket_.shutdownWriteWhenFlushed();
+            break;
+    }
 }
 
 void AuthSession::onPeerClosed(bool reset) {
@@ -87,6 +143,14 @@ void AuthSession::closeSession() {
     timer_ = 0;
     context_.transcript.close(context_.conn);
     socket_.closeWhenFlushed();
+}
+
+void AuthSession::resetSession() {
+    if (closed_) return;
+    closed_ = true;
+    context_.transcript.reset(context_.conn);
+    context_.transcript.close(context_.conn);
+    socket_.resetWhenFlushed();
 }
 
 void AuthSession::shutdown() {

@@ -22,8 +22,11 @@ class AuthSession : public Session, private SocketConnection::Owner {
     void shutdown() override;
 
   private:
-    void answer();
+    void act();
+    void writeResponse();
+    void finishResponse();
     void closeSession();
+    void resetSession();
 
     void onReceived(std::string_view bytes) override;
     void onPeerClosed(bool reset) override;
@@ -37,6 +40,10 @@ class AuthSession : public Session, private SocketConnection::Owner {
     bool headDone_ = false;
     bool closed_ = false;
     std::uint64_t timer_ = 0;
+    AuthReply reply_;
+    // A split response in progress: pieces written so far and the bytes they held.
+    std::size_t piece_ = 0;
+    std::size_t sentBytes_ = 0;
 };
 
 }  // namespace mailwire::fake

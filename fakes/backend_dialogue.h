@@ -12,6 +12,11 @@ class DialogueActions {
     virtual ~DialogueActions() = default;
     // Writes bytes to the peer (recorded as one `send` event).
     virtual void send(const std::string& bytes) = 0;
+    // Writes one piece of a split send in write(2) calls of its own (a `send` event with "piece": true).
+    virtual void sendPiece(const std::string& bytes) = 0;
+    // Shuts down the write side once everything written has gone out (recorded as `half_close`); reading
+    // goes on.
+    virtual void halfClose() = 0;
 };
 
 struct DialogueNeed {
@@ -20,6 +25,8 @@ struct DialogueNeed {
         Timer,  // `ms` to pass, then timerFired()
         Done,   // nothing more to say: read until the peer closes, then close
         Close,  // close the connection now
+        Reset,  // close it with RST
+        Stall,  // neither read nor write any more; the connection stays open until the fake exits
     };
     Kind kind;
     int ms = 0;

@@ -28,7 +28,7 @@ void BackendSession::proceed() {
     // Sends can fail and report back synchronously; never re-enter the dialogue.
     if (proceeding_) return;
     proceeding_ = true;
-    while (!closed_) {
+    while (!closed_ && !stalled_) {
         DialogueNeed need = dialogue_->run(*this);
         if (closed_) break;
         if (need.kind == DialogueNeed::Kind::Line) {
@@ -59,7 +59,12 @@ void BackendSession::proceed() {
         } else if (need.kind == DialogueNeed::Kind::Done) {
             waiting_ = Waiting::Done;
             recordPendingInput();
+            socket_.setReading(true);
             if (peerEof_) closeSession();
+        } else if (need.kind == DialogueNeed::Kind::Reset) {
+            resetSession();
+        } else if (need.kind == DialogueNeed::Kind::Stall) {
+            stall();
         } else {
             closeSession();
         }
@@ -76,7 +81,6 @@ void BackendSession::recordPendingInput() {
         context_.transcript.eof(context_.conn, peerReset_);
         eofRecorded_ = true;
     }
-    socket_.setReading(true);
 }
 
 void BackendSession::closeSession() {
@@ -87,6 +91,26 @@ void BackendSession::closeSession() {
     timer_ = 0;
     context_.transcript.close(context_.conn);
     socket_.closeWhenFlushed();
+}
+
+void BackendSession::resetSession() {
+    if (closed_) return;
+    recordPendingInput();
+    closed_ = true;
+    if (timer_) context_.loop.cancelTimer(timer_);
+    timer_ = 0;
+    context_.transcript.reset(context_.conn);
+    context_.transcript.close(context_.conn);
+    socket_.resetWhenFlushed();
+}
+
+void BackendSession::stall() {
+    // What was already read is recorded now; what the peer sends from here on stays in the kernel's buffers.
+    recordPendingInput();
+    stalled_ = true;
+    waiting_ = Waiting::Nothing;
+    context_.transcript.stall(context_.conn);
+    socket_.setReading(false);
 }
 
 void BackendSession::onReceived(std::string_view bytes) {
@@ -127,6 +151,18 @@ void BackendSession::send(const std::string& bytes) {
     if (closed_) return;
     context_.transcript.send(context_.conn, bytes);
     socket_.write(bytes);
+}
+
+void BackendSession::sendPiece(const std::string& bytes) {
+    if (closed_) return;
+    context_.transcript.send(context_.conn, bytes, true);
+    socket_.writePiece(bytes);
+}
+
+void BackendSession::halfClose() {
+    if (closed_) return;
+    context_.transcript.halfClose(context_.conn);
+    socket_.shutdownWriteWhenFlushed();
 }
 
 void BackendSession::shutdown() {

@@ -28,12 +28,16 @@ class BackendSession : public Session, private SocketConnection::Owner, private 
     void proceed();
     void recordPendingInput();
     void closeSession();
+    void resetSession();
+    void stall();
 
     void onReceived(std::string_view bytes) override;
     void onPeerClosed(bool reset) override;
     void onWriteFailed(const std::string& reason) override;
     void onClosed() override;
     void send(const std::string& bytes) override;
+    void sendPiece(const std::string& bytes) override;
+    void halfClose() override;
 
     SessionContext context_;
     std::unique_ptr<BackendDialogue> dialogue_;
@@ -45,6 +49,7 @@ class BackendSession : public Session, private SocketConnection::Owner, private 
     bool peerReset_ = false;
     bool eofRecorded_ = false;
     bool closed_ = false;
+    bool stalled_ = false;
     bool proceeding_ = false;
     Waiting waiting_ = Waiting::Nothing;
     std::uint64_t timer_ = 0;

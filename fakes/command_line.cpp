@@ -6,8 +6,10 @@
 #include <Poco/Util/OptionProcessor.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <algorithm>
 #include <sstream>
 
+#include "backend_profile.h"
 #include "backend_protocol.h"
 
 namespace mailwire::fake {
@@ -25,6 +27,10 @@ Poco::Util::OptionSet fakeOptionSet() {
     options.addOption(
         Option("script", "", "JSON script (docs/fake-protocol.md); default: the built-in script")
             .argument("FILE"));
+    options.addOption(Option("profile", "",
+                             "imap/pop3/smtp: a ready-made backend (listed below) instead of the default "
+                             "script; not with --script")
+                          .argument("NAME"));
     options.addOption(
         Option("transcript", "", "append JSON-lines events here, flushed after each one").argument("FILE"));
     options.addOption(Option("port-file", "",
@@ -41,6 +47,24 @@ Poco::Util::OptionSet fakeOptionSet() {
 
 bool isKnownProtocol(const std::string& name) {
     return name == "auth" || name == "dns" || findBackendProtocol(name) != nullptr;
+}
+
+std::string profileNames(const std::string& protocol) {
+    std::string names;
+    for (const BackendProfile* profile : backendProfilesFor(protocol))
+        names += std::string(names.empty() ? "" : ", ") + profile->name;
+    return names;
+}
+
+void checkProfile(const FakeOptions& options) {
+    if (options.profile.empty()) return;
+    if (!options.scriptPath.empty()) throw UsageError("--profile and --script exclude each other");
+    const std::string known = profileNames(options.protocol);
+    if (known.empty())
+        throw UsageError(options.protocol + " has no profiles (--profile is for imap, pop3, smtp)");
+    if (!findBackendProfile(options.protocol, options.profile))
+        throw UsageError("unknown " + options.protocol + " profile \"" + options.profile +
+                         "\" (known: " + known + ")");
 }
 
 std::string protocolList() {
@@ -65,6 +89,8 @@ FakeOptions parseCommandLine(const std::vector<std::string>& arguments) {
                     result.listen.push_back(value);
                 else if (name == "script")
                     result.scriptPath = value;
+                else if (name == "profile")
+                    result.profile = value;
                 else if (name == "transcript")
                     result.transcriptPath = value;
                 else if (name == "port-file")
@@ -88,6 +114,7 @@ FakeOptions parseCommandLine(const std::vector<std::string>& arguments) {
     if (!isKnownProtocol(result.protocol))
         throw UsageError("unknown subcommand \"" + result.protocol + "\" (known: " + protocolList() + ")");
     if (result.listen.empty()) throw UsageError("--listen HOST:PORT is required");
+    checkProfile(result);
     return result;
 }
 
@@ -98,7 +125,7 @@ std::string usageText() {
     formatter.setWidth(100);
     formatter.setCommand("mailwire-fake");
     formatter.setUsage(
-        "SUBCOMMAND --listen HOST:PORT [--listen ...] [--script FILE.json] "
+        "SUBCOMMAND --listen HOST:PORT [--listen ...] [--script FILE.json | --profile NAME] "
         "[--transcript FILE.jsonl] [--port-file FILE] [--backend HOST:PORT]");
     std::ostringstream text;
     formatter.format(text);
@@ -119,6 +146,15 @@ std::string usageText() {
             "  dns    fake DNS server on UDP answering A/AAAA/PTR questions from a script; unscripted\n"
             "         questions (and every question without --script) get NXDOMAIN.\n"
             "\n"
+            "Profiles (--profile NAME; imap, pop3 and smtp only; modelled, not copied from real servers):\n";
+    for (const auto& protocol : backendProtocolNames()) {
+        for (const BackendProfile* profile : backendProfilesFor(protocol)) {
+            std::string label = protocol + " " + profile->name;
+            label.resize(std::max<std::size_t>(label.size() + 1, 19), ' ');
+            text << "  " << label << profile->description << "\n";
+        }
+    }
+    text << "\n"
             "SIGTERM/SIGINT: records close for open connections, flushes, exits 0.\n"
             "Exit status 2: bad command line or bad script (the message names the file and the problem).\n";
     return text.str();

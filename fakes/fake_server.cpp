@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "auth_session.h"
+#include "backend_profile.h"
 #include "backend_protocol.h"
 #include "backend_session.h"
 #include "scripted_dialogue.h"
@@ -31,12 +32,20 @@ FakeServer::FakeServer(const FakeOptions& options, std::unique_ptr<Transcript> t
     } else if (const BackendProtocol* protocol = findBackendProtocol(options.protocol)) {
         if (!options.scriptPath.empty())
             mailScript_ = std::make_unique<MailScript>(MailScript::fromFile(options.scriptPath));
-        factory = [this, protocol](SessionContext context) -> std::unique_ptr<Session> {
+        auto unscriptedDialogue = protocol->defaultDialogue;
+        if (!options.profile.empty()) {
+            const BackendProfile* profile = findBackendProfile(options.protocol, options.profile);
+            if (!profile)
+                throw std::invalid_argument("unknown " + options.protocol + " profile \"" + options.profile +
+                                            "\"");
+            unscriptedDialogue = profile->dialogue;
+        }
+        factory = [this, unscriptedDialogue](SessionContext context) -> std::unique_ptr<Session> {
             std::unique_ptr<BackendDialogue> dialogue;
             if (mailScript_)
                 dialogue = std::make_unique<ScriptedDialogue>(mailScript_->forConnection(context.conn));
             else
-                dialogue = protocol->defaultDialogue();
+                dialogue = unscriptedDialogue();
             return std::make_unique<BackendSession>(std::move(context), std::move(dialogue));
         };
     } else {

@@ -13,6 +13,7 @@ namespace mailwire::fake::script_json {
 
 namespace {
 constexpr long long kMaxMilliseconds = 24LL * 3600 * 1000;
+}  // namespace
 
 std::string kindOf(const Poco::Dynamic::Var& value) {
     if (value.isEmpty()) return "null";
@@ -23,7 +24,6 @@ std::string kindOf(const Poco::Dynamic::Var& value) {
     if (value.type() == typeid(Poco::JSON::Object::Ptr)) return "an object";
     return "an unsupported value";
 }
-}  // namespace
 
 void fail(const std::string& source, const std::string& where, const std::string& what) {
     throw ScriptError(source + ": " + (where.empty() ? "" : where + ": ") + what);
@@ -65,6 +65,19 @@ std::string asBytes(const Poco::Dynamic::Var& value, const std::string& source, 
     std::string bytes, error;
     if (!bytesFromLatin1Text(value.extract<std::string>(), bytes, error)) fail(source, where, error);
     return bytes;
+}
+
+std::uint64_t asCount(const Poco::Dynamic::Var& value, const std::string& source, const std::string& where,
+                      std::uint64_t max) {
+    if (!value.isInteger() || value.type() == typeid(bool))
+        fail(source, where, "expected a whole number, got " + kindOf(value));
+    if (value.isSigned() && value.convert<long long>() < 0)
+        fail(source, where, "must be between 0 and " + std::to_string(max) + ", got " + value.toString());
+    std::uint64_t count = value.convert<std::uint64_t>();
+    if (count > max)
+        fail(source, where,
+             "must be between 0 and " + std::to_string(max) + ", got " + std::to_string(count));
+    return count;
 }
 
 int asMilliseconds(const Poco::Dynamic::Var& value, const std::string& source, const std::string& where) {

@@ -21,6 +21,9 @@ class ScriptedDialogue : public BackendDialogue {
     MailConnectionScript steps_;
     std::size_t next_ = 0;
     bool ended_ = false;  // EOF arrived where a line was expected
+    // A split send in progress: pieces written so far and the bytes they held.
+    std::size_t piece_ = 0;
+    std::size_t sentBytes_ = 0;
 };
 
 }  // namespace mailwire::fake

@@ -1,5 +1,7 @@
 #include "socket_connection.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -26,8 +28,30 @@ SocketConnection::~SocketConnection() {
 }
 
 void SocketConnection::write(std::string_view bytes) {
+    if (fd_ < 0 || closing_ || bytes.empty()) return;
+    if (output_.empty() || lastIsPiece_)
+        output_.emplace_back(bytes);
+    else
+        output_.back().append(bytes);
+    lastIsPiece_ = false;
+    flush();
+}
+
+void SocketConnection::writePiece(std::string_view bytes) {
+    if (fd_ < 0 || closing_ || bytes.empty()) return;
+    if (!noDelay_) {
+        int on = 1;
+        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        noDelay_ = true;
+    }
+    output_.emplace_back(bytes);
+    lastIsPiece_ = true;
+    flush();
+}
+
+void SocketConnection::shutdownWriteWhenFlushed() {
     if (fd_ < 0 || closing_) return;
-    output_.append(bytes);
+    shutdownPending_ = true;
     flush();
 }
 
@@ -36,6 +60,12 @@ void SocketConnection::closeWhenFlushed() {
     closing_ = true;
     reading_ = false;
     flush();
+}
+
+void SocketConnection::resetWhenFlushed() {
+    if (fd_ < 0) return;
+    resetting_ = true;
+    closeWhenFlushed();
 }
 
 void SocketConnection::closeNow() {
@@ -77,9 +107,13 @@ void SocketConnection::readAvailable() {
 
 void SocketConnection::flush() {
     while (fd_ >= 0 && !output_.empty()) {
-        ssize_t sent = ::send(fd_, output_.data(), output_.size(), MSG_NOSIGNAL);
+        std::string& next = output_.front();
+        ssize_t sent = ::send(fd_, next.data(), next.size(), MSG_NOSIGNAL);
         if (sent > 0) {
-            output_.erase(0, static_cast<std::size_t>(sent));
+            if (static_cast<std::size_t>(sent) == next.size())
+                output_.pop_front();
+            else
+                next.erase(0, static_cast<std::size_t>(sent));
             continue;
         }
         if (sent < 0 && errno == EINTR) continue;
@@ -91,6 +125,10 @@ void SocketConnection::flush() {
         return;
     }
     if (fd_ < 0) return;
+    if (shutdownPending_ && output_.empty()) {
+        shutdownPending_ = false;
+        ::shutdown(fd_, SHUT_WR);
+    }
     if (closing_ && output_.empty()) {
         finishClose();
         return;
@@ -99,6 +137,10 @@ void SocketConnection::flush() {
 }
 
 void SocketConnection::finishClose() {
+    if (resetting_) {
+        linger abort{1, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    }
     closeNow();
     owner_.onClosed();
 }

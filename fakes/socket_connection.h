@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 
@@ -31,8 +32,15 @@ class SocketConnection : public IoHandler {
     SocketConnection& operator=(const SocketConnection&) = delete;
 
     void write(std::string_view bytes);
+    // Writes `bytes` with send() calls of their own, never merged with other writes, and with TCP_NODELAY on
+    // so Nagle does not hold them back (a split send, piece by piece).
+    void writePiece(std::string_view bytes);
+    // Sends FIN (shutdown(SHUT_WR)) once every written byte has gone out; reading goes on.
+    void shutdownWriteWhenFlushed();
     // Closes once every written byte has gone out.
     void closeWhenFlushed();
+    // Like closeWhenFlushed(), but closes with RST (SO_LINGER {1, 0}).
+    void resetWhenFlushed();
     // Closes now, dropping unsent bytes (at exit).
     void closeNow();
     // Stops reading for back-pressure (a script busy waiting while the peer floods it).
@@ -57,7 +65,13 @@ class SocketConnection : public IoHandler {
     bool reading_ = true;
     bool peerClosed_ = false;
     bool closing_ = false;
-    std::string output_;
+    bool resetting_ = false;        // closing_ with RST
+    bool shutdownPending_ = false;  // shutdownWriteWhenFlushed() not done yet
+    bool noDelay_ = false;
+    // What is not written yet; each entry goes out in send() calls of its own. Plain writes share an entry,
+    // a piece has one to itself.
+    std::deque<std::string> output_;
+    bool lastIsPiece_ = false;
 };
 
 }  // namespace mailwire::fake

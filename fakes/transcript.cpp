@@ -27,14 +27,17 @@ std::unique_ptr<Transcript> Transcript::discarding(Clock::time_point start) {
 void Transcript::accept(int conn, const std::string& peer) {
     write(conn, "accept", ", \"peer\": " + bytesToJsonString(peer));
 }
-void Transcript::send(int conn, std::string_view bytes) {
-    write(conn, "send", ", \"data\": " + bytesToJsonString(bytes));
+void Transcript::send(int conn, std::string_view bytes, bool piece) {
+    write(conn, "send", ", \"data\": " + bytesToJsonString(bytes) + (piece ? ", \"piece\": true" : ""));
 }
 void Transcript::recv(int conn, std::string_view bytes) {
     write(conn, "recv", ", \"data\": " + bytesToJsonString(bytes));
 }
 void Transcript::eof(int conn, bool reset) { write(conn, "eof", reset ? ", \"reset\": true" : ""); }
 void Transcript::close(int conn) { write(conn, "close", ""); }
+void Transcript::reset(int conn) { write(conn, "reset", ""); }
+void Transcript::halfClose(int conn) { write(conn, "half_close", ""); }
+void Transcript::stall(int conn) { write(conn, "stall", ""); }
 void Transcript::error(int conn, std::string_view message) {
     write(conn, "error", ", \"data\": " + bytesToJsonString(message));
 }

@@ -23,11 +23,16 @@ class Transcript {
     static std::unique_ptr<Transcript> discarding(Clock::time_point start);
 
     void accept(int conn, const std::string& peer);
-    void send(int conn, std::string_view bytes);
+    // `piece`: one piece of a split write (extra field "piece": true).
+    void send(int conn, std::string_view bytes, bool piece = false);
     void recv(int conn, std::string_view bytes);
     // `reset`: the peer reset the connection instead of closing it cleanly (extra field "reset": true).
     void eof(int conn, bool reset = false);
     void close(int conn);
+    // The fake's own faults: it reset the connection, shut down its write side, or stopped serving it.
+    void reset(int conn);
+    void halfClose(int conn);
+    void stall(int conn);
     void error(int conn, std::string_view message);
 
   private:

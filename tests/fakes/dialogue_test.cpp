@@ -52,6 +52,40 @@ TEST(ScriptedDialogue, ExpectEofReadsLinesUntilEofThenContinues) {
     EXPECT_EQ(dialogue.run(actions).kind, K::Close);
 }
 
+TEST(ScriptedDialogue, ASplitSendWritesPiecesWithTimersBetween) {
+    StrictMock<MockDialogueActions> actions;
+    MailStep split{MailStep::Kind::Send, "abcde"};
+    split.split.sizes = {2};
+    split.split.gapMs = 15;
+    MailStep perByte{MailStep::Kind::Send, "xy"};
+    perByte.split.perByte = true;
+    ScriptedDialogue dialogue({split, perByte, {MailStep::Kind::Close, ""}});
+    InSequence order;
+    EXPECT_CALL(actions, sendPiece("ab"));
+    DialogueNeed need = dialogue.run(actions);
+    EXPECT_EQ(need.kind, K::Timer);
+    EXPECT_EQ(need.ms, 15);
+    dialogue.timerFired();
+    // The last piece of a step needs no gap after it; without a gap the pieces go out back to back.
+    EXPECT_CALL(actions, sendPiece("cde"));
+    EXPECT_CALL(actions, sendPiece("x"));
+    EXPECT_CALL(actions, sendPiece("y"));
+    EXPECT_EQ(dialogue.run(actions).kind, K::Close);
+}
+
+TEST(ScriptedDialogue, ResetStallAndHalfClose) {
+    StrictMock<MockDialogueActions> actions;
+    ScriptedDialogue dialogue({{MailStep::Kind::HalfClose, ""},
+                               {MailStep::Kind::Expect, "x"},
+                               {MailStep::Kind::Reset, ""},
+                               {MailStep::Kind::Stall, ""}});
+    EXPECT_CALL(actions, halfClose());
+    EXPECT_EQ(dialogue.run(actions).kind, K::Line);
+    dialogue.takeLine("x\r\n");
+    EXPECT_EQ(dialogue.run(actions).kind, K::Reset);
+    EXPECT_EQ(dialogue.run(actions).kind, K::Stall);
+}
+
 TEST(ImapDefaultDialogue, LogsInNginxStyleWithLiteralsAndSaysByeToLogout) {
     StrictMock<MockDialogueActions> actions;
     ImapDefaultDialogue dialogue;

@@ -1,134 +1,22 @@
-// Drives a real FakeServer on 127.0.0.1:0 (its loop in a background thread) with plain sockets, then reads
-// the transcript. Every wait is on a socket event (a reply, EOF), never on time.
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-#include <arpa/inet.h>
+// Drives a real FakeServer on 127.0.0.1:0 with plain sockets, then reads the transcript.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <sstream>
-#include <thread>
 
-#include "byte_text.h"
-#include "fake_server.h"
+#include "running_fake.h"
 #include "script_error.h"
 
 namespace mailwire::fake {
 namespace {
 
+using e2e::Client;
+using e2e::RunningFake;
+using e2e::writeTempScript;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-std::string writeTempScript(const std::string& json) {
-    char path[] = "/tmp/mailwire-fake-test-XXXXXX";
-    int fd = ::mkstemp(path);
-    EXPECT_GE(fd, 0);
-    ::close(fd);
-    std::ofstream(path) << json;
-    return path;
-}
-
-// A fake serving in a background thread; stopping it records `close` for open connections.
-class RunningFake {
-  public:
-    RunningFake(const std::string& protocol, const std::string& scriptJson) {
-        FakeOptions options;
-        options.protocol = protocol;
-        options.listen = {"127.0.0.1:0"};
-        options.backend = "127.0.0.1:20143";
-        if (!scriptJson.empty()) options.scriptPath = scriptPath_ = writeTempScript(scriptJson);
-        server_ = std::make_unique<FakeServer>(options,
-                                               std::make_unique<Transcript>(out_, Transcript::Clock::now()));
-        thread_ = std::thread([this] { server_->run(); });
-    }
-    ~RunningFake() {
-        stop();
-        if (!scriptPath_.empty()) std::remove(scriptPath_.c_str());
-    }
-    std::uint16_t port() const { return server_->ports().front(); }
-    void stop() {
-        if (!thread_.joinable()) return;
-        server_->requestStop();
-        thread_.join();
-    }
-    // "conn event data" per transcript line (time and peer left out); stops the fake first.
-    std::vector<std::string> events() {
-        stop();
-        std::vector<std::string> result;
-        std::istringstream lines(out_.str());
-        for (std::string line; std::getline(lines, line);) {
-            Poco::JSON::Parser parser;
-            auto object = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
-            std::string entry =
-                std::to_string(object->getValue<int>("conn")) + " " + object->getValue<std::string>("event");
-            EXPECT_TRUE(object->has("t")) << line;
-            if (object->has("data")) {
-                std::string bytes, error;
-                EXPECT_TRUE(bytesFromLatin1Text(object->getValue<std::string>("data"), bytes, error))
-                    << error;
-                entry += " " + bytes;
-            }
-            if (object->has("peer")) {
-                EXPECT_THAT(object->getValue<std::string>("peer"), StartsWith("127.0.0.1:"));
-            }
-            if (object->has("reset")) entry += " (reset)";
-            result.push_back(entry);
-        }
-        return result;
-    }
-    std::string rawTranscript() {
-        stop();
-        return out_.str();
-    }
-
-  private:
-    std::ostringstream out_;
-    std::string scriptPath_;
-    std::unique_ptr<FakeServer> server_;
-    std::thread thread_;
-};
-
-class Client {
-  public:
-    explicit Client(std::uint16_t port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    }
-    ~Client() { ::close(fd_); }
-    void send(const std::string& bytes) {
-        EXPECT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
-    }
-    // One line up to LF, or what came before EOF.
-    std::string readLine() {
-        std::string line;
-        char c;
-        while (::recv(fd_, &c, 1, 0) == 1) {
-            line.push_back(c);
-            if (c == '\n') break;
-        }
-        return line;
-    }
-    std::string readUntilEof() {
-        std::string all;
-        char buffer[4096];
-        for (ssize_t got; (got = ::recv(fd_, buffer, sizeof buffer, 0)) > 0;) all.append(buffer, got);
-        return all;
-    }
-    void shutdownWrite() { ::shutdown(fd_, SHUT_WR); }
-
-  private:
-    int fd_;
-};
 
 TEST(FakeImapE2E, RunsTheScriptAndRecordsEveryEvent) {
     RunningFake fake("imap", R"({"connections": [[
