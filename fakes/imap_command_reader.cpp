@@ -6,9 +6,6 @@
 
 namespace mailwire::fake {
 
-namespace {
-
-// The length of a literal announced at the end of `text` (`{N}` or `{N+}`), if there is one.
 bool trailingLiteral(const std::string& text, std::uint64_t& length, bool& synchronising) {
     if (text.empty() || text.back() != '}') return false;
     std::size_t open = text.rfind('{');
@@ -24,8 +21,6 @@ bool trailingLiteral(const std::string& text, std::uint64_t& length, bool& synch
     }
     return true;
 }
-
-}  // namespace
 
 ImapCommandReader::Progress ImapCommandReader::take(const std::string& line) {
     if (literalLeft_ > 0) {

@@ -12,6 +12,9 @@ struct ImapCommand {
     std::string text;  // the whole command without its final CRLF; each literal's bytes follow its `{N}`
 };
 
+// The length of a literal announced at the end of `text` (`{N}` or `{N+}`), if there is one.
+bool trailingLiteral(const std::string& text, std::uint64_t& length, bool& synchronising);
+
 // Assembles IMAP commands from received lines, following `{N}` and `{N+}` literals, for the built-in IMAP
 // dialogues. It decides nothing about replies: it says when a synchronising literal wants a `+`.
 class ImapCommandReader {

@@ -2,33 +2,10 @@
 
 #include <cctype>
 
+#include "command_words.h"
+#include "imap_command_reader.h"
+
 namespace mailwire::fake {
-
-namespace {
-
-std::string withoutLineEnd(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return text;
-}
-
-// The length of a literal announced at the end of `text` (`{N}` or `{N+}`), if there is one.
-bool trailingLiteral(const std::string& text, std::uint64_t& length, bool& synchronising) {
-    if (text.empty() || text.back() != '}') return false;
-    std::size_t open = text.rfind('{');
-    if (open == std::string::npos) return false;
-    std::string inside = text.substr(open + 1, text.size() - open - 2);
-    synchronising = inside.empty() || inside.back() != '+';
-    if (!synchronising) inside.pop_back();
-    if (inside.empty() || inside.size() > 18) return false;
-    length = 0;
-    for (char c : inside) {
-        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-        length = length * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return true;
-}
-
-}  // namespace
 
 void ImapDefaultDialogue::takeLine(const std::string& line) {
     if (literalLeft_ > 0) {

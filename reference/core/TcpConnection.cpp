@@ -193,39 +193,22 @@ void TcpConnection::onEvents(uint32_t events) {
     if ((events & kReadable) && wantRead_ && handler_) handler_->onReadable();
 }
 
-ReadResult TcpConnection::read(char* into, size_t capacity) {
+ReadResult TcpConnection::read(char* into, size_t capacity) { return receive(into, capacity, 0); }
+
+ReadResult TcpConnection::peek(char* into, size_t capacity) { return receive(into, capacity, MSG_PEEK); }
+
+ReadResult TcpConnection::receive(char* into, size_t capacity, int flags) {
     ReadResult result;
     if (fd_ < 0) {
         result.status = ReadResult::Eof;
         return result;
     }
-    const ssize_t n = ::recv(fd_, into, capacity, 0);
+    const ssize_t n = ::recv(fd_, into, capacity, flags);
     if (n > 0) {
         result.status = ReadResult::Data;
         result.bytes = static_cast<size_t>(n);
     } else if (n == 0) {
         result.status = capacity == 0 ? ReadResult::WouldBlock : ReadResult::Eof;
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-        result.status = ReadResult::WouldBlock;
-    } else {
-        result.status = ReadResult::Error;
-        result.error = errnoText("recv()", errno);
-    }
-    return result;
-}
-
-ReadResult TcpConnection::peek(char* into, size_t capacity) {
-    ReadResult result;
-    if (fd_ < 0) {
-        result.status = ReadResult::Eof;
-        return result;
-    }
-    const ssize_t n = ::recv(fd_, into, capacity, MSG_PEEK);
-    if (n > 0) {
-        result.status = ReadResult::Data;
-        result.bytes = static_cast<size_t>(n);
-    } else if (n == 0) {
-        result.status = ReadResult::Eof;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
         result.status = ReadResult::WouldBlock;
     } else {

@@ -50,6 +50,7 @@ class TcpConnection : public Connection {
                                                        socklen_t len, const std::string& peerIp,
                                                        const std::string& peerText,
                                                        ConnectionHandler* handler, std::string failure);
+    ReadResult receive(char* into, size_t capacity, int flags);
     void onEvents(uint32_t events);
     void flush();
     void updateInterest();
