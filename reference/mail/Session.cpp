@@ -500,10 +500,13 @@ void Session::connectBackend(const std::string& ip, unsigned short port) {
     backend_ = deps_.backends.connect(ip, port, backendSide_.get());
     // proxy_protocol on|v2: the header goes out first, in one write, before the greeting is read (spec 8.2).
     if (server_->proxyProtocol != config::ProxyProtocolOut::Off) backend_->write(proxyHeaderForBackend());
-    action_ = "reading response from upstream";
+    // nginx's log says "connecting to upstream" until its first read from the backend: a connect that hangs
+    // times out with that action.
 }
 
 void Session::onBackendConnectFailed(const std::string& error) {
+    // A refused non-blocking connect is learnt from the first read, and logged while reading (spec 8.1).
+    if (error.rfind("recv()", 0) == 0) action_ = "reading response from upstream";
     logError(error);
     failInternal();
 }
@@ -513,6 +516,7 @@ void Session::onBackendReadable() {
         backend_->setReadInterest(false);
         return;
     }
+    if (action_ == "connecting to upstream") action_ = "reading response from upstream";
     const size_t capacity = server_->proxyBuffer;
     const size_t used = backendReply_.size();
     backendReply_.resize(capacity);
