@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional
 
+from .faults import SEND_KINDS, describe_generated, describe_split, in_pieces, send_bytes
+
 CRLF = b"\r\n"
+LONG_DATA = 1024  # data longer than this is abbreviated in reports
+# Events after which a fake does nothing more on a connection (a stalled fake no longer reads).
+FINAL_EVENTS = ("eof", "close", "stall")
 
 
 def visible(data):
@@ -30,6 +35,14 @@ def visible(data):
         else:
             out.append(f"\\x{byte:02X}")
     return "".join(out)
+
+
+def abbreviated(data):
+    """visible(), except that data longer than LONG_DATA shows as its head, its length and its tail (a report
+    cell holding megabytes helps nobody)."""
+    if len(data) <= LONG_DATA:
+        return visible(data)
+    return f"{visible(data[:96])}...({len(data)} bytes)...{visible(data[-32:])}"
 
 
 def line_bytes(text):
@@ -75,9 +88,11 @@ class Leg:
 
 @dataclass
 class Event:
-    kind: str  # accept, send, recv, eof, close, error
+    kind: str  # accept, send, recv, eof, close, error, reset, half_close, stall
     data: bytes = b""
     text: str = ""  # for error events
+    piece: bool = False  # a send that is one piece of a split write
+    reset: bool = False  # an eof that was a reset by the peer
 
 
 def read_transcript(path):
@@ -101,38 +116,68 @@ def read_transcript(path):
         if kind == "error":
             event = Event(kind, text=str(raw))
         else:
-            event = Event(kind, data=str(raw).encode("latin-1", "replace"))
+            event = Event(kind, data=str(raw).encode("latin-1", "replace"), piece=record.get("piece") is True,
+                          reset=record.get("reset") is True)
         connections.setdefault(conn, []).append(event)
     return dict(sorted(connections.items()))
 
 
 def all_closed(connections):
-    """True when every recorded connection has seen eof or close."""
-    return all(any(event.kind in ("eof", "close") for event in events) for events in connections.values())
+    """True when every recorded connection has seen eof or close (or stalled: nothing more is recorded)."""
+    return all(any(event.kind in FINAL_EVENTS for event in events) for events in connections.values())
 
 
 def render_event(event):
     if event.kind == "send":
-        return "S: " + visible(event.data)
+        return "S: " + abbreviated(event.data)
     if event.kind == "recv":
-        return "C: " + visible(event.data)
+        return "C: " + abbreviated(event.data)
     if event.kind == "eof":
-        return "C: <eof>"
+        return "C: <reset>" if event.reset else "C: <eof>"
     if event.kind == "close":
         return "S: <close>"
+    if event.kind in ("reset", "half_close", "stall"):
+        return f"S: <{event.kind.replace('_', '-')}>"
     return f"   <{event.kind}>"
+
+
+def take_send(events, position, length):
+    """The write at `position`: one `send` event, or consecutive split pieces joined (up to `length` bytes, the
+    size of the write expected there). Returns (data, number of pieces or 0 when not split, next position)."""
+    event = events[position]
+    if not event.piece:
+        return event.data, 0, position + 1
+    data, count = b"", 0
+    while position < len(events) and events[position].kind == "send" and events[position].piece:
+        data += events[position].data
+        count += 1
+        position += 1
+        if len(data) >= length:
+            break
+    return data, count, position
+
+
+def render_send(kind, value, options, data=None, pieces=0):
+    """A written step as a row shows it: expected (data None) or what was written (split into `pieces`)."""
+    generated = kind in ("send_random", "send_line_of")
+    if data is None:
+        text = "S: " + (describe_generated(kind, value) if generated else abbreviated(send_bytes(kind, value)))
+        split = describe_split(options)
+        return text + (f" ({split})" if split else "")
+    if generated and data == send_bytes(kind, value):
+        text = "S: " + describe_generated(kind, value)
+    else:
+        text = "S: " + abbreviated(data)
+    return text + (in_pieces(pieces) if pieces else "")
 
 
 # ---------------------------------------------------------------- backend legs
 
 def _backend_step_expectation(step):
     """(rendered expected row, predicate over an Event) for one backend step."""
-    if step.kind == "send":
-        data = line_bytes(step.value)
-        return "S: " + visible(data), lambda e: e.kind == "send" and e.data == data
-    if step.kind == "send_raw":
-        data = raw_bytes(step.value)
-        return "S: " + visible(data), lambda e: e.kind == "send" and e.data == data
+    if step.kind in SEND_KINDS:
+        data = send_bytes(step.kind, step.value)
+        return render_send(step.kind, step.value, step.options), lambda e: e.kind == "send" and e.data == data
     if step.kind == "expect":
         data = line_bytes(step.value)
         return "C: " + visible(data), lambda e: e.kind == "recv" and e.data == data
@@ -140,8 +185,12 @@ def _backend_step_expectation(step):
         return "C: re:" + step.value, lambda e: e.kind == "recv" and regex_matches_line(step.value, e.data)
     if step.kind == "close":
         return "S: <close>", lambda e: e.kind == "close"
+    if step.kind in ("reset", "half_close", "stall"):
+        return f"S: <{step.kind.replace('_', '-')}>", lambda e: e.kind == step.kind
     if step.kind == "expect_eof":
         return "C: <eof>", lambda e: e.kind == "eof"
+    if step.kind == "expect_reset":
+        return "C: <reset>", lambda e: e.kind == "eof" and e.reset
     raise ValueError(step.kind)
 
 
@@ -152,19 +201,26 @@ def compare_backend_connection(leg, steps, events):
     for step in steps:
         if step.kind == "wait_ms":
             continue
-        if step.kind == "expect_eof":
+        if step.kind in ("expect_eof", "expect_reset"):
+            expected, matches = _backend_step_expectation(step)
             while position < len(events) and events[position].kind == "recv":
                 leg.add(None, render_event(events[position]), False)  # lines the script did not expect
                 position += 1
             if position < len(events):
                 event = events[position]
-                leg.add("C: <eof>", render_event(event), event.kind == "eof")
+                leg.add(expected, render_event(event), matches(event))
                 position += 1
+            elif any(event.kind in ("eof", "close", "reset") for event in events):
+                leg.add(expected, "(nothing more: the connection had ended)", False)
             else:
-                leg.add("C: <eof>", "(nothing: the proxy kept the connection open)", False)
+                leg.add(expected, "(nothing: the proxy kept the connection open)", False)
             continue
         expected, matches = _backend_step_expectation(step)
-        if position < len(events):
+        if position < len(events) and step.kind in SEND_KINDS and events[position].kind == "send":
+            data = send_bytes(step.kind, step.value)
+            written, pieces, position = take_send(events, position, len(data))
+            leg.add(expected, render_send(step.kind, step.value, step.options, written, pieces), written == data)
+        elif position < len(events):
             event = events[position]
             leg.add(expected, render_event(event), matches(event))
             position += 1
@@ -222,8 +278,35 @@ def _render_matcher(matcher):
     return "C: re:" + matcher.text if matcher.is_regex else "C: " + visible(matcher.text.encode("utf-8"))
 
 
-def compare_auth(expected_requests, transcript):
-    """One leg for all auth_http requests: each head line by line, and their number."""
+def _auth_fault_rows(leg, exchange, response, events):
+    """Rows for an entry that stages a fault: the response's pieces, the reset instead of an answer, what followed
+    the response (then: reset or stall, half_close). A plain answer has no rows: the proxy's reaction shows on
+    the client leg."""
+    answers = [event for event in events if event.kind not in ("accept", "error", "recv")]
+    if exchange.reset:
+        event = next((e for e in answers if e.kind == "reset"), None) or next(iter(answers), None)
+        leg.add("S: <reset>", render_event(event) if event else "(nothing)",
+                event is not None and event.kind == "reset")
+        return
+    if exchange.split:
+        sent = [event for event in answers if event.kind == "send"]
+        data = b"".join(event.data for event in sent)
+        expected = response.encode("latin-1") if response is not None else b""
+        shown = f"S: (the response, {len(data)} bytes, {in_pieces(len(sent))[2:]}" if sent else "S: (no response)"
+        if sent and data != expected:
+            shown = f"S: {abbreviated(data)}{in_pieces(len(sent))}"
+        split = describe_split({"split": exchange.split, "gap_ms": exchange.gap_ms})
+        leg.add(f"S: (the response, {len(expected)} bytes, {split})", shown, data == expected and len(sent) > 0)
+    after = "half_close" if exchange.half_close else exchange.then if exchange.then != "close" else None
+    if after:
+        event = next((e for e in answers if e.kind == after), None)
+        leg.add(f"S: <{after.replace('_', '-')}> (after the response)",
+                render_event(event) if event else f"(no {after.replace('_', '-')})", event is not None)
+
+
+def compare_auth(expected_requests, transcript, responses=None):
+    """One leg for all auth_http requests: each head line by line, and their number; `responses` (the response
+    each entry sent, latin-1 code points, None for none) lets entries with faults show rows of their own."""
     leg = Leg("auth_http")
     made = [events for events in transcript.values()]
     leg.notes += [f"fake: {event.text}" for events in made for event in events if event.kind == "error"]
@@ -248,6 +331,9 @@ def compare_auth(expected_requests, transcript):
             leg.add(_render_matcher(matcher) if matcher else None,
                     "C: " + visible(actual) if actual is not None else None,
                     matcher is not None and actual is not None and _header_matches(matcher, actual))
+        if expected_requests[index].faults:
+            response = responses[index] if responses and index < len(responses) else None
+            _auth_fault_rows(leg, expected_requests[index], response, made[index])
     return leg
 
 

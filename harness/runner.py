@@ -1,7 +1,8 @@
 """The runner: one scenario against one proxy, in a fresh scratch folder, with every process stopped after.
 
 Order: reserve the proxy's port on the scenario's client address (and one on 127.0.0.1 per `down` backend; a
-unix-domain client gets `${proxy_socket}` in the run's folder, and the port on 127.0.0.1), start the backend
+unix-domain client gets `${proxy_socket}` in the run's folder, and the port on 127.0.0.1), open a blackhole per
+`blackhole` backend (and for `auth_blackhole`), start the backend
 fakes, then the auth fake (its responses may name backend ports), write the config, start the proxy, play the
 client, wait briefly for the backend connections to finish, snapshot the transcripts,
 stop everything, compare. The error.log (`log:`) is compared last, after the proxy has exited: only then is
@@ -16,12 +17,14 @@ import time
 from pathlib import Path
 from typing import List, Optional
 
+from .blackhole import Blackhole
 from .certs import CertificateError, CertificateFolder
 from .client import ClientScript
+from .faults import SEND_KINDS, send_length, split_error
 from .legs import Leg, all_closed, compare_auth, compare_backend, compare_dns, compare_log, read_transcript
 from .processes import (ManagedProcess, ProcessError, reserve_port, stop_all, unix_socket_path, wait_for_listening,
                         wait_for_port_file, wait_for_unix_listening)
-from .scenario import UNIX_CLIENT, PlaceholderError, Placeholders, StartTls
+from .scenario import UNIX_CLIENT, PlaceholderError, Placeholders, StartTls, auth_response_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNS_ROOT = REPO_ROOT / ".mailwire-runs"
@@ -72,20 +75,43 @@ def _latin1(text):
     return text.encode("utf-8").decode("latin-1")
 
 
+def _split_json(options, length, where):
+    """A step's split and gap_ms as the fakes take them; a split longer than the write (known only now that the
+    placeholders are substituted) is a setup error."""
+    if not options.get("split"):
+        return {}
+    problem = split_error(options["split"], length)
+    if problem:
+        raise PlaceholderError(f"{where}: {problem} (with the placeholders substituted)")
+    json_options = {"split": options["split"]}
+    if options.get("gap_ms"):
+        json_options["gap_ms"] = options["gap_ms"]
+    return json_options
+
+
 def backend_script_json(backend, placeholders):
-    """The fake's script: {"connections": [[step, ...], ...]}."""
+    """The fake's script: {"connections": [[step, ...], ...]} (plus "accept_then_silent": true)."""
     connections = []
     for steps in backend.connections:
         fake_steps = []
         for step in steps:
             if step.kind in ("send", "expect", "expect_re"):
                 key = "expect" if step.kind == "expect_re" else step.kind
-                fake_steps.append({key: _latin1(placeholders.substitute(step.value))})
+                fake_step = {key: _latin1(placeholders.substitute(step.value))}
             elif step.kind == "send_raw":
-                fake_steps.append({"send_raw": placeholders.substitute(step.value)})
+                fake_step = {"send_raw": placeholders.substitute(step.value)}
+            elif step.kind == "expect_reset":  # the fake reads to the end; the comparison checks it was a reset
+                fake_step = {"expect_eof": True}
             else:
-                fake_steps.append({step.kind: step.value})
+                fake_step = {step.kind: step.value}
+            if step.kind in SEND_KINDS:
+                value = placeholders.substitute(step.value) if isinstance(step.value, str) else step.value
+                fake_step.update(_split_json(step.options, send_length(step.kind, value),
+                                             f"backend '{backend.name}', line {step.line}"))
+            fake_steps.append(fake_step)
         connections.append(fake_steps)
+    if backend.accept_then_silent:  # the fake ignores the scripts: they only say what the proxy sends it
+        return {"accept_then_silent": True, "connections": connections}
     if not connections:  # the proxy must not connect; if it does, close at once (the comparison flags it)
         connections = [[{"close": True}]]
     return {"connections": connections}
@@ -96,13 +122,19 @@ def auth_script_json(exchanges, placeholders):
     requests = []
     for exchange in exchanges:
         entry = {}
-        if exchange.response is not None:
-            lines = placeholders.substitute(exchange.response).rstrip("\n").split("\n")
-            entry["response"] = _latin1("\r\n".join(lines) + "\r\n\r\n")
-        elif exchange.response_raw is not None:
-            entry["response"] = placeholders.substitute(exchange.response_raw)
+        response = auth_response_text(exchange, placeholders.substitute)
+        if response is not None:
+            entry["response"] = response
+            entry.update(_split_json({"split": exchange.split, "gap_ms": exchange.gap_ms}, len(response),
+                                     f"auth entry at line {exchange.line}"))
+            if exchange.then:
+                entry["then"] = exchange.then
+            if exchange.half_close:
+                entry["half_close"] = True
         elif exchange.close_without_response:
             entry["close_without_response"] = True
+        elif exchange.reset:
+            entry["reset"] = True
         else:
             entry["no_response"] = True
         if exchange.delay_ms:
@@ -147,6 +179,8 @@ class ScenarioRun:
         self.fakes = []
         self.proxy_process = None
         self.reserved = []
+        self.blackholes = []
+        self.auth_responses = []  # each auth entry's response as sent (latin-1 code points), for the auth leg
         self.transcripts = {}
         self.placeholders = None
         self.socket_folder = None  # a short folder for ${proxy_socket} when the run's folder is too deep for one
@@ -218,11 +252,18 @@ class ScenarioRun:
                 down_socket = reserve_port()
                 self.reserved.append(down_socket)
                 placeholders.backend_ports[name] = down_socket.getsockname()[1]
+            elif backend.blackhole:
+                placeholders.backend_ports[name] = self.open_blackhole()
         for name, backend in scenario.backends.items():
-            if not backend.down:
+            if not backend.down and not backend.blackhole:
                 placeholders.backend_ports[name] = self.start_fake(
                     f"backend-{name}", backend.protocol, backend_script_json(backend, placeholders))
-        placeholders.auth_port = self.start_fake("auth", "auth", auth_script_json(scenario.auth, placeholders))
+        if scenario.auth_blackhole:
+            placeholders.auth_port = self.open_blackhole()
+        else:
+            auth_script = auth_script_json(scenario.auth, placeholders)
+            self.auth_responses = [entry.get("response") for entry in auth_script["requests"]]
+            placeholders.auth_port = self.start_fake("auth", "auth", auth_script)
         self.start_proxy(proxy_socket, placeholders)
 
         client_leg = ClientScript(placeholders.proxy_port, resolved_steps(scenario.client, placeholders),
@@ -231,15 +272,25 @@ class ScenarioRun:
         self.wait_for_backends_to_finish()
         # Snapshot before stopping anything: events caused by the shutdown itself are not compared.
         snapshot = {name: read_transcript(path) for name, path in self.transcripts.items()}
-        legs = [client_leg, compare_auth(scenario.auth, snapshot["auth"])]
+        auth_leg = compare_auth(scenario.auth, snapshot.get("auth", {}), self.auth_responses)
+        if scenario.auth_blackhole:
+            auth_leg.notes.append(f"auth_blackhole: connects to ${{auth_port}} ({placeholders.auth_port}) hang; "
+                                  "no auth server ran")
+        legs = [client_leg, auth_leg]
         if scenario.dns is not None and scenario.dns.expect is not None:
             legs.append(compare_dns(scenario.dns.expect, snapshot["dns"]))
         for name, backend in scenario.backends.items():
-            if not backend.down:  # compared as the fake ran it: placeholders substituted
+            if not backend.down and not backend.blackhole:  # compared as the fake ran it: placeholders substituted
                 resolved = dataclasses.replace(backend, connections=[resolved_steps(steps, placeholders)
                                                                      for steps in backend.connections])
                 legs += compare_backend(resolved, snapshot[f"backend-{name}"])
         return legs
+
+    def open_blackhole(self):
+        """A port on 127.0.0.1 where connects hang for the rest of the run (harness/blackhole.py)."""
+        blackhole = Blackhole()
+        self.blackholes.append(blackhole)
+        return blackhole.port
 
     def sanitizer_report(self):
         if self.proxy_process is None:
@@ -254,6 +305,8 @@ class ScenarioRun:
         errors = stop_all(([self.proxy_process] if self.proxy_process else []) + self.fakes)
         for sock in self.reserved:
             sock.close()
+        for blackhole in self.blackholes:
+            blackhole.close()
         if self.socket_folder is not None:
             shutil.rmtree(self.socket_folder, ignore_errors=True)
         return errors

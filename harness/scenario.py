@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
 from .certs import CERTIFICATES, TEXT_FILES
+from .faults import MAX_GENERATED_BYTES, SEND_KINDS, send_length, split_error
 from .proxy_header import TLV_TYPES, V1_PROTOCOLS, AddressError, ProxyHeader, family_of, parse_address
 from .yaml_lines import LineDict, LineList, YamlSyntaxError, load_with_lines
 
@@ -21,13 +22,18 @@ BACKEND_PROTOCOLS = ("imap", "pop3", "smtp")
 CLIENT_STEPS = {
     "send": "line",
     "send_raw": "raw",
+    "send_random": "random",
+    "send_line_of": "line_of",
     "expect": "line",
     "expect_re": "regex",
     "expect_any_order": "lines",
     "expect_close": "true",
     "expect_silence_ms": "ms",
     "wait_ms": "ms",
+    "stall_ms": "ms",
     "close": "true",
+    "reset": "true",
+    "half_close": "true",
     "tls": "tls",
     "starttls": "starttls",
     "send_proxy": "proxy_header",
@@ -36,21 +42,36 @@ CLIENT_STEPS = {
 BACKEND_STEPS = {
     "send": "line",
     "send_raw": "raw",
+    "send_random": "random",
+    "send_line_of": "line_of",
     "expect": "line",
     "expect_re": "regex",
     "expect_eof": "true",
+    "expect_reset": "true",
     "wait_ms": "ms",
     "close": "true",
+    "reset": "true",
+    "half_close": "true",
+    "stall": "true",
 }
-TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "client_address", "config", "dns", "auth", "backends",
-                  "client", "log")
+# Options a step takes beside its own key, in the same YAML mapping (`- send: "* OK"` plus `split: bytes`).
+SPLIT_OPTIONS = ("split", "gap_ms")
+TIMING_OPTIONS = ("expect_within_ms", "expect_not_before_ms")
+TIMED_STEPS = ("expect", "expect_re", "expect_close", "expect_any_order")
+# What a backend that accepts and never speaks (`accept_then_silent`) can be scripted to receive.
+SILENT_BACKEND_STEPS = ("expect", "expect_re", "expect_eof", "expect_reset")
+TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "client_address", "config", "dns", "auth",
+                  "auth_blackhole", "backends", "client", "log")
 # Where the client connects from (and to): IPv4 loopback, IPv6 loopback with `listen [::1]:${proxy_port};`, or a
 # unix-domain socket the harness names in the run's folder, with `listen unix:${proxy_socket};`.
 UNIX_CLIENT = "unix"
 CLIENT_ADDRESSES = ("127.0.0.1", "::1", UNIX_CLIENT)
 DEFAULT_CLIENT_ADDRESS = "127.0.0.1"
-AUTH_KEYS = ("request", "response", "response_raw", "delay_ms", "close_without_response", "no_response")
-BACKEND_KEYS = ("protocol", "down", "script", "connections")
+AUTH_KEYS = ("request", "response", "response_raw", "delay_ms", "close_without_response", "no_response", "reset",
+             "split", "gap_ms", "then", "half_close")
+AUTH_ANSWERS = ("response", "response_raw", "close_without_response", "no_response", "reset")
+AUTH_THEN = ("close", "reset", "stall")
+BACKEND_KEYS = ("protocol", "down", "blackhole", "accept_then_silent", "script", "connections")
 DNS_KEYS = ("answers", "expect")
 DNS_ANSWER_KEYS = ("question", "type", "rcode", "records", "drop", "ttl")
 DNS_TYPES = ("A", "AAAA", "PTR")
@@ -65,6 +86,8 @@ PROXY_V2_KEYS = ("version", "command", "source", "destination", "tlvs")
 TLV_KEYS = ("type", "value")
 # Steps after which the connection is gone: only these may follow until a `reconnect`.
 AFTER_CLOSE_STEPS = ("wait_ms", "reconnect")
+# Client steps that write: none may follow a `half_close` on the same connection.
+WRITING_STEPS = SEND_KINDS + ("send_proxy", "tls", "starttls", "half_close")
 
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 NEEDS = re.compile(r"^\s*(nginx)\s*(>=|<)\s*(\d+(?:\.\d+)*)\s*$")
@@ -87,11 +110,14 @@ class PlaceholderError(ValueError):
 
 @dataclass
 class Step:
-    """One client or backend step. `value` is str, list of str, int (ms) or True."""
+    """One client or backend step. `value` is str, list of str, int (ms), True, or a mapping (send_random's
+    {bytes, seed}, send_line_of's {length, char}). `options` holds the step's options (split, gap_ms,
+    expect_within_ms, expect_not_before_ms)."""
 
     kind: str
-    value: Union[str, List[str], int, bool]
+    value: Union[str, List[str], int, bool, dict]
     line: int
+    options: Dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -137,6 +163,16 @@ class AuthExchange:
     delay_ms: int = 0
     close_without_response: bool = False
     no_response: bool = False
+    reset: bool = False  # reset the connection (RST) instead of answering
+    split: Optional[Union[str, List[int]]] = None  # the response in pieces: "bytes" or [N, M, ...]
+    gap_ms: int = 0
+    then: Optional[str] = None  # after the response: close (the default), reset or stall
+    half_close: bool = False  # after the response: shut the write side and keep reading
+
+    @property
+    def faults(self):
+        """Whether the entry stages a fault that the auth leg shows as rows of its own."""
+        return bool(self.reset or self.split or self.then or self.half_close)
 
 
 @dataclass
@@ -146,6 +182,8 @@ class Backend:
     down: bool
     connections: List[List[Step]]
     line: int
+    blackhole: bool = False  # a port where connects hang (harness/blackhole.py); no fake, no script
+    accept_then_silent: bool = False  # the fake accepts and never sends; the script holds only expect steps
 
 
 @dataclass
@@ -205,6 +243,7 @@ class Scenario:
     client_address: str = DEFAULT_CLIENT_ADDRESS
     log: Optional[List[LogPattern]] = None
     uses_certs: bool = False  # ${certs} appears, or a TLS step loads a certificate from it
+    auth_blackhole: bool = False  # ${auth_port} is a port where connects hang; no auth fake runs
 
     def unmet_need(self, proxy_kind, proxy_version):
         for need in self.needs:
@@ -227,6 +266,7 @@ class _Validator:
         self.has_dns = False
         self.uses_certs = False
         self.client_address = DEFAULT_CLIENT_ADDRESS
+        self.timeout_ms = DEFAULT_TIMEOUT_MS
 
     def fail(self, line, message):
         raise ScenarioError(self.path, line, message)
@@ -453,16 +493,104 @@ class _Validator:
             tlvs.append((kind, data))
         return tlvs
 
+    def step_options_allowed(self, kind, what):
+        options = SPLIT_OPTIONS if kind in SEND_KINDS else ()
+        if what == "client" and kind in TIMED_STEPS:
+            options += TIMING_OPTIONS
+        return options
+
+    def step_kind(self, step_map, item_line, table, what):
+        """The one key of a step's mapping that names the step; the others must be its options."""
+        kinds = [key for key in step_map if key in table]
+        if len(kinds) == 1:
+            kind = kinds[0]
+            allowed = self.step_options_allowed(kind, what)
+            for key in step_map:
+                if key == kind or key in allowed:
+                    continue
+                if key in SPLIT_OPTIONS:
+                    self.fail(step_map.line_of(key), f"{key} goes only with {', '.join(SEND_KINDS)}")
+                if key in TIMING_OPTIONS:
+                    self.fail(step_map.line_of(key), f"{key} goes only with a client's "
+                                                     f"{', '.join(TIMED_STEPS)}")
+                self.fail(step_map.line_of(key), f"unknown option '{key}' of a {what} '{kind}' step "
+                                                 f"(allowed: {', '.join(allowed) or 'none'})")
+            return kind
+        if len(step_map) == 1:
+            key = next(iter(step_map))
+            if key in SPLIT_OPTIONS + TIMING_OPTIONS:
+                self.fail(item_line, f"{key} is an option: put it in the mapping of the step it belongs to")
+            self.fail(item_line, f"unknown {what} step '{key}' (allowed: {', '.join(table)})")
+        self.fail(item_line, f"a {what} step has exactly one key naming the step (plus its options), "
+                             f"got: {', '.join(step_map) or 'none'}")
+
+    def generated(self, arg, line, kind):
+        """send_random's {bytes, seed} or send_line_of's {length, char}, as a plain dict."""
+        spec = self.mapping(arg, line, f"{kind} ({'{bytes: N, seed: S}' if kind == 'send_random' else '{length: N}'})")
+        keys = ("bytes", "seed") if kind == "send_random" else ("length", "char")
+        self.known_keys(spec, keys, kind)
+        for key in keys[:2 if kind == "send_random" else 1]:
+            if key not in spec:
+                self.fail(spec.line, f"{kind} needs '{key}'")
+        count_key = keys[0]
+        count = spec[count_key]
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_GENERATED_BYTES:
+            self.fail(spec.line_of(count_key), f"{kind} {count_key} is a whole number 0..{MAX_GENERATED_BYTES}, "
+                                               f"got {count!r}")
+        if kind == "send_random":
+            seed = spec["seed"]
+            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 1 << 64:
+                self.fail(spec.line_of("seed"), f"send_random seed is a whole number 0..2^64-1, got {seed!r}")
+            return {"bytes": count, "seed": seed}
+        char = "a"
+        if "char" in spec:
+            char = self.raw_string(spec["char"], spec.line_of("char"), "send_line_of char")
+            if len(char) != 1:
+                self.fail(spec.line_of("char"), f"send_line_of char is exactly one character, got {char!r}")
+        return {"length": count, "char": char}
+
+    def step_options(self, step_map, length, writes="this step writes"):
+        """The validated options of one step (split, gap_ms, expect_within_ms, expect_not_before_ms); `length`:
+        the bytes it writes, None when placeholders make it known only at run time."""
+        options = {}
+        if "split" in step_map:
+            split, split_line = step_map["split"], step_map.line_of("split")
+            if split != "bytes":
+                sizes = split if isinstance(split, LineList) else None
+                if not sizes or any(isinstance(size, bool) or not isinstance(size, int) or size < 1
+                                    for size in sizes):
+                    self.fail(split_line, f"split is \"bytes\" or a list of piece sizes (whole numbers >= 1), "
+                                          f"got {split!r}")
+                split = list(sizes)
+                problem = split_error(split, length) if length is not None else None
+                if problem:
+                    self.fail(split_line, problem.replace("this step writes", writes))
+            options["split"] = split
+        if "gap_ms" in step_map:
+            if "split" not in step_map:
+                self.fail(step_map.line_of("gap_ms"), "gap_ms is the pause between the pieces of a split: "
+                                                      "it needs split")
+            options["gap_ms"] = self.millis(step_map["gap_ms"], step_map.line_of("gap_ms"), "gap_ms")
+        for key in TIMING_OPTIONS:
+            if key in step_map:
+                options[key] = self.millis(step_map[key], step_map.line_of(key), key)
+                if options[key] > self.timeout_ms:
+                    self.fail(step_map.line_of(key), f"{key} {options[key]} is beyond timeout_ms "
+                                                     f"({self.timeout_ms}), the longest an expect waits: raise "
+                                                     "timeout_ms")
+        if TIMING_OPTIONS[0] in options and TIMING_OPTIONS[1] in options:
+            if options["expect_not_before_ms"] >= options["expect_within_ms"]:
+                self.fail(step_map.line_of("expect_not_before_ms"), "expect_not_before_ms must be below "
+                                                                    "expect_within_ms")
+        return options
+
     def steps(self, value, line, table, what):
         steps = []
         for index, item in enumerate(self.sequence(value, line, what)):
             item_line = value.line_of(index)
             step_map = self.mapping(item, item_line, f"{what} step")
-            if len(step_map) != 1:
-                self.fail(item_line, f"a {what} step has exactly one key, got: {', '.join(step_map) or 'none'}")
-            kind, arg = next(iter(step_map.items()))
-            if kind not in table:
-                self.fail(item_line, f"unknown {what} step '{kind}' (allowed: {', '.join(table)})")
+            kind = self.step_kind(step_map, item_line, table, what)
+            arg = step_map[kind]
             arg_line = step_map.line_of(kind)
             shape = table[kind]
             if shape == "line":
@@ -487,11 +615,32 @@ class _Validator:
                 arg = self.tls_step(arg, arg_line, kind)
             elif shape == "proxy_header":
                 arg = self.proxy_header(arg, arg_line)
+            elif shape in ("random", "line_of"):
+                arg = self.generated(arg, arg_line, kind)
             for text in arg if isinstance(arg, list) else [arg]:
                 if isinstance(text, str):
                     self.placeholders(text, arg_line)
-            steps.append(Step(kind, arg, item_line))
+            length = None
+            if kind in SEND_KINDS and not (isinstance(arg, str) and PLACEHOLDER.search(arg)):
+                length = send_length(kind, arg)
+            steps.append(Step(kind, arg, item_line, self.step_options(step_map, length)))
         return steps
+
+    def backend_order(self, steps):
+        """Nothing follows a close, a reset or a stall (the fake is done with the connection); nothing is sent
+        after half_close (the write side is shut)."""
+        ended = half_closed = None
+        for step in steps:
+            if ended:
+                self.fail(step.line, f"'{step.kind}' after '{ended.kind}' (line {ended.line}): the fake does "
+                                     "nothing more on this connection")
+            if half_closed and (step.kind in SEND_KINDS or step.kind == "half_close"):
+                self.fail(step.line, f"'{step.kind}' after 'half_close' (line {half_closed.line}): the write "
+                                     "side is shut")
+            if step.kind in ("close", "reset", "stall"):
+                ended = step
+            elif step.kind == "half_close":
+                half_closed = step
 
     def needs(self, value, line):
         items = value if isinstance(value, LineList) else [value]
@@ -514,16 +663,23 @@ class _Validator:
         protocol = self.string(spec["protocol"], spec.line_of("protocol"), "protocol")
         if protocol not in BACKEND_PROTOCOLS:
             self.fail(spec.line_of("protocol"), f"protocol must be one of {', '.join(BACKEND_PROTOCOLS)}, got {protocol!r}")
-        down = self.flag(spec.get("down", False), spec.line_of("down"), "down")
+        modes = [key for key in ("down", "blackhole", "accept_then_silent")
+                 if self.flag(spec.get(key, False), spec.line_of(key), key)]
+        if len(modes) > 1:
+            self.fail(spec.line_of(modes[1]), f"backend '{name}' takes one of down, blackhole, accept_then_silent "
+                                              f"(got: {', '.join(modes)})")
+        mode = modes[0] if modes else None
         has_script = "script" in spec or "connections" in spec
         if "script" in spec and "connections" in spec:
             self.fail(spec.line_of("connections"), f"backend '{name}' has both script and connections: use one")
-        if down and has_script:
+        if mode in ("down", "blackhole") and has_script:
+            nothing = "nothing accepts a connection" if mode == "down" else "no connection is ever accepted"
             self.fail(spec.line_of("script" if "script" in spec else "connections"),
-                      f"backend '{name}' is down: nothing accepts a connection, so it takes no script")
-        if not down and not has_script:
-            self.fail(spec.line, f"backend '{name}' needs a script (or connections, or down: true); "
-                                 "use 'script: []' when the proxy must not connect")
+                      f"backend '{name}' is {'down' if mode == 'down' else 'a blackhole'}: {nothing}, so it "
+                      "takes no script")
+        if mode is None and not has_script:
+            self.fail(spec.line, f"backend '{name}' needs a script (or connections, or down: true, blackhole: "
+                                 "true, accept_then_silent: true); use 'script: []' when the proxy must not connect")
         connections = []
         if "script" in spec:
             script = self.steps(spec["script"], spec.line_of("script"), BACKEND_STEPS, "backend")
@@ -532,7 +688,18 @@ class _Validator:
             lists = self.sequence(spec["connections"], spec.line_of("connections"), "connections")
             for index, steps in enumerate(lists):
                 connections.append(self.steps(steps, lists.line_of(index), BACKEND_STEPS, "backend"))
-        return Backend(name, protocol, down, connections, spec.line)
+        elif mode == "accept_then_silent":
+            connections = [[]]  # one connection, on which the proxy sends nothing
+        for steps in connections:
+            self.backend_order(steps)
+            if mode == "accept_then_silent":
+                for step in steps:
+                    if step.kind not in SILENT_BACKEND_STEPS:
+                        self.fail(step.line, f"backend '{name}' is accept_then_silent: it never sends, so its "
+                                             f"script takes only {', '.join(SILENT_BACKEND_STEPS)} (what the proxy "
+                                             f"sends it), got '{step.kind}'")
+        return Backend(name, protocol, mode == "down", connections, spec.line, blackhole=mode == "blackhole",
+                       accept_then_silent=mode == "accept_then_silent")
 
     def dns(self, value, line):
         spec = self.mapping(value, line, "dns")
@@ -599,10 +766,10 @@ class _Validator:
                 self.string(item, item_line, "a request line")
                 request.append(HeaderMatch(item, False, item_line))
             self.placeholders(request[-1].text, item_line)
-        answers = [key for key in ("response", "response_raw", "close_without_response", "no_response") if key in spec]
+        answers = [key for key in AUTH_ANSWERS if key in spec]
         if len(answers) != 1:
-            self.fail(spec.line, "an auth entry needs exactly one of response, response_raw, "
-                                 f"close_without_response, no_response (got: {', '.join(answers) or 'none'})")
+            self.fail(spec.line, f"an auth entry needs exactly one of {', '.join(AUTH_ANSWERS)} "
+                                 f"(got: {', '.join(answers) or 'none'})")
         exchange = AuthExchange(spec.line, request)
         if "response" in spec:
             exchange.response = self.string(spec["response"], spec.line_of("response"), "response")
@@ -610,13 +777,39 @@ class _Validator:
         if "response_raw" in spec:
             exchange.response_raw = self.raw_string(spec["response_raw"], spec.line_of("response_raw"), "response_raw")
             self.placeholders(exchange.response_raw, spec.line_of("response_raw"))
-        for key in ("close_without_response", "no_response"):
+        for key in ("close_without_response", "no_response", "reset", "half_close"):
             if key in spec and spec[key] is not True:
                 self.fail(spec.line_of(key), f"{key} takes the value true")
             setattr(exchange, key, key in spec)
         if "delay_ms" in spec:
             exchange.delay_ms = self.millis(spec["delay_ms"], spec.line_of("delay_ms"), "delay_ms")
+            if exchange.no_response:
+                self.fail(spec.line_of("delay_ms"), "delay_ms has no meaning with no_response (nothing is sent)")
+        self.auth_response_faults(spec, exchange)
         return exchange
+
+    def auth_response_faults(self, spec, exchange):
+        """split, gap_ms, then and half_close: how the response goes out, and what follows it."""
+        answer = "response" if "response" in spec else "response_raw" if "response_raw" in spec else None
+        for key in ("split", "gap_ms", "then", "half_close"):
+            if key in spec and answer is None:
+                self.fail(spec.line_of(key), f"{key} goes only with response or response_raw")
+        if "then" in spec:
+            if spec["then"] not in AUTH_THEN:
+                self.fail(spec.line_of("then"), f"then is one of {', '.join(AUTH_THEN)}, got {spec['then']!r}")
+            if "half_close" in spec:
+                self.fail(spec.line_of("half_close"), "half_close and then both say what follows the response: "
+                                                      "give one")
+            exchange.then = spec["then"]
+        if answer is None:
+            return
+        text = spec[answer]
+        response_length = None  # known at load time only without placeholders
+        if not PLACEHOLDER.search(text):
+            response_length = len(_auth_response_text(text) if answer == "response" else text)
+        options = self.step_options(spec, response_length, "the response has")  # split, gap_ms: as on a step
+        exchange.split = options.get("split")
+        exchange.gap_ms = options.get("gap_ms", 0)
 
     def scenario(self, doc):
         if not isinstance(doc, LineDict):
@@ -640,6 +833,7 @@ class _Validator:
                 self.fail(doc.line_of("client_address"), "client_address must be one of "
                           f"{', '.join(repr(a) for a in CLIENT_ADDRESSES)}, got {client_address!r}")
         self.client_address = client_address
+        self.timeout_ms = timeout_ms
 
         backends = {}
         if "backends" in doc:
@@ -663,23 +857,28 @@ class _Validator:
         if "auth" in doc:
             entries = self.sequence(doc["auth"], doc.line_of("auth"), "auth")
             auth = [self.auth_exchange(entry, entries.line_of(i)) for i, entry in enumerate(entries)]
+        auth_blackhole = self.flag(doc.get("auth_blackhole", False), doc.line_of("auth_blackhole"),
+                                   "auth_blackhole")
+        if auth_blackhole and auth:
+            self.fail(doc.line_of("auth"), "auth_blackhole: true: no request ever reaches an auth server, so "
+                                           "'auth' takes no entries")
         log = self.log(doc["log"], doc.line_of("log")) if "log" in doc else None
         client = self.steps(doc["client"], doc.line_of("client"), CLIENT_STEPS, "client")
         if not client:
             self.fail(doc.line_of("client"), "client needs at least one step")
         self.connection_order(client)
-        last = next((step for step in reversed(client) if step.kind != "wait_ms"), None)
-        if last is not None and last.kind in ("send", "send_raw", "send_proxy"):
+        last = next((step for step in reversed(client) if step.kind not in ("wait_ms", "stall_ms")), None)
+        if last is not None and last.kind in SEND_KINDS + ("send_proxy", "half_close"):
             # Whether the reply to a last send arrives before the run ends is a matter of timing.
             self.fail(last.line, f"the client ends with '{last.kind}': follow it with an expectation "
                                  "(expect, expect_close, expect_silence_ms) or close")
         return Scenario(self.path, title, about, needs, timeout_ms, config, doc.line_of("config"),
-                        auth, backends, client, dns, client_address, log, self.uses_certs)
+                        auth, backends, client, dns, client_address, log, self.uses_certs, auth_blackhole)
 
     def connection_order(self, client):
         """Steps that need a live connection come before it is closed (until a `reconnect`); one TLS handshake per
         connection; `reuse_session` has a TLS connection before a `reconnect` to take the session from."""
-        closed_by = tls_on_this = None
+        closed_by = tls_on_this = half_closed = None
         tls_before = False
         for step in client:
             if closed_by and step.kind not in AFTER_CLOSE_STEPS:
@@ -687,10 +886,16 @@ class _Validator:
                         else f"'{closed_by.kind}'")
                 self.fail(step.line, f"'{step.kind}' after {what} (line {closed_by.line}): the connection is "
                                      "closed by then (only wait_ms or reconnect may follow)")
+            if half_closed and step.kind in WRITING_STEPS:
+                self.fail(step.line, f"'{step.kind}' after 'half_close' (line {half_closed.line}): the client's "
+                                     "write side is shut (use reconnect for a new connection)")
             if step.kind == "reconnect":
                 closed_by, tls_before, tls_on_this = None, tls_before or tls_on_this is not None, None
-            elif step.kind in ("close", "expect_close"):
+                half_closed = None
+            elif step.kind in ("close", "expect_close", "reset"):
                 closed_by = step
+            elif step.kind == "half_close":
+                half_closed = step
             elif step.kind in ("tls", "starttls"):
                 options = step.value if step.kind == "tls" else step.value.tls
                 if tls_on_this is not None:
@@ -702,6 +907,23 @@ class _Validator:
                 tls_on_this = step
                 if options.expect_failure:
                     closed_by = step
+
+
+def _auth_response_text(text):
+    """A `response:` as the auth fake sends it: lines joined with CRLF, then a blank line (placeholders already
+    substituted); code points U+0000..U+00FF, as the fake's JSON strings carry bytes."""
+    lines = text.rstrip("\n").split("\n")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8").decode("latin-1")
+
+
+def auth_response_text(exchange, substitute):
+    """The response an auth entry sends, as latin-1 code points, after `substitute` (placeholders); None when it
+    sends none."""
+    if exchange.response is not None:
+        return _auth_response_text(substitute(exchange.response))
+    if exchange.response_raw is not None:
+        return substitute(exchange.response_raw)
+    return None
 
 
 def _yaml_type(value):
