@@ -29,7 +29,9 @@ class Relay::Side : public core::ConnectionHandler {
             relay_.drained(relay_.client_, relay_.clientEof_);
         }
     }
-    void onWriteFailed(const std::string& error) override { relay_.end(End::Failed, error); }
+    void onWriteFailed(const std::string& error) override {
+        relay_.end(isClient_ ? End::ClientWriteFailed : End::BackendWriteFailed, error);
+    }
 
   private:
     Relay& relay_;
@@ -83,7 +85,7 @@ void Relay::copy(core::Connection& from, core::Connection& to, std::string& buff
         case core::ReadResult::WouldBlock:
             return;
         case core::ReadResult::Error:
-            end(End::Failed, result.error);
+            end(&from == &client_ ? End::ClientReadFailed : End::BackendReadFailed, result.error);
             return;
         case core::ReadResult::Eof:
             // Half-close is not propagated: once what this side sent is delivered, the session is done.

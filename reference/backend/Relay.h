@@ -21,7 +21,11 @@ class Relay {
     enum class End {
         Done,      // one side closed and everything it sent was delivered: "proxied session done"
         TimedOut,  // proxy_timeout: "client timed out"
-        Failed,    // a read or write error (the text is in `detail`)
+        // A read or write error on one side (the text is in `detail`); nginx names the side and direction.
+        ClientReadFailed,
+        ClientWriteFailed,
+        BackendReadFailed,
+        BackendWriteFailed,
     };
     using Finished = std::function<void(End end, const std::string& detail)>;
 

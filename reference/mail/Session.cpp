@@ -58,7 +58,9 @@ void Session::log(core::LogLevel level, const std::string& message) {
     if (!action_.empty()) line += " while " + action_;
     line += ", client: " + clientIp_ + (usingStartTls_ ? " using starttls" : "") + ", server: " + listenText_;
     // Before authentication the protocol knows the login nginx would show (USER, a decoded SASL user name).
-    const std::string login = !login_.empty() ? login_ : protocol_->loginForLog();
+    // Before authentication a login being typed (USER, a SASL user name) wins over one that already failed.
+    const std::string typed = phase_ == Phase::PreAuth ? protocol_->loginForLog() : std::string();
+    const std::string login = !typed.empty() ? typed : !login_.empty() ? login_ : protocol_->loginForLog();
     if (!login.empty()) line += ", login: \"" + login + "\"";
     if (!upstream_.empty()) line += ", upstream: " + upstream_;
     deps_.log.write(level, line);
@@ -442,8 +444,7 @@ void Session::onAuthOutcome(const auth::AuthOutcome& outcome) {
                 enter(Phase::PreAuth);
                 action_ = "in auth state";
                 protocol_->resetAfterFailedLogin();
-                login_.clear();
-                toClient(reply);
+                toClient(reply);  // nginx keeps the failed login for its log lines until a new one is typed
                 armPreAuthTimer();
                 processClientInput();
             });
@@ -499,7 +500,10 @@ void Session::connectBackend(const std::string& ip, unsigned short port) {
     });
     backend_ = deps_.backends.connect(ip, port, backendSide_.get());
     // proxy_protocol on|v2: the header goes out first, in one write, before the greeting is read (spec 8.2).
-    if (server_->proxyProtocol != config::ProxyProtocolOut::Off) backend_->write(proxyHeaderForBackend());
+    if (server_->proxyProtocol != config::ProxyProtocolOut::Off) {
+        action_ = "sending PROXY protocol header to upstream";
+        backend_->write(proxyHeaderForBackend());
+    }
     // nginx's log says "connecting to upstream" until its first read from the backend: a connect that hangs
     // times out with that action.
 }
@@ -516,7 +520,8 @@ void Session::onBackendReadable() {
         backend_->setReadInterest(false);
         return;
     }
-    if (action_ == "connecting to upstream") action_ = "reading response from upstream";
+    // Whatever was last sent, nginx reads (and logs read failures) "while reading response from upstream".
+    action_ = "reading response from upstream";
     const size_t capacity = server_->proxyBuffer;
     const size_t used = backendReply_.size();
     backendReply_.resize(capacity);
@@ -524,8 +529,7 @@ void Session::onBackendReadable() {
     backendReply_.resize(used + (result.status == core::ReadResult::Data ? result.bytes : 0));
     if (result.status == core::ReadResult::WouldBlock) return;
     if (result.status == core::ReadResult::Eof) {
-        logError("upstream prematurely closed connection");
-        failInternal();
+        failInternal();  // nginx says nothing of a backend that closes during the login
         return;
     }
     if (result.status == core::ReadResult::Error) {
@@ -536,7 +540,8 @@ void Session::onBackendReadable() {
     debugBytes("mail read from upstream", std::string_view(backendReply_).substr(used));
     const BackendStep step = backendLogin_->onReply(backendReply_);
     if (step.kind == BackendStep::NeedMore && backendReply_.size() >= capacity) {
-        logError("upstream sent too long response line: \"" + backendReply_ + "\"");
+        // nginx's buffer ends in the string terminator: it quotes one byte less than it read.
+        logError("upstream sent too long response line: \"" + backendReply_.substr(0, capacity - 1) + "\"");
         failInternal();
         return;
     }
@@ -562,38 +567,59 @@ void Session::onBackendLoginStep(const BackendStep& step) {
         case BackendStep::Done:
             backendReply_.clear();
             cancelTimer(timeoutTimer_);
-            toClient(step.toClient);
-            startRelay();
+            startRelay(step.toClient);
             return;
     }
 }
 
 // ---- relay ----
 
-void Session::startRelay() {
+// The backend's last login reply reaches the client in proxy mode, as in nginx: a client that left meanwhile
+// is noticed "while proxying and sending to client", after "client logged in".
+void Session::startRelay(const std::string& finalReply) {
     enter(Phase::Relay);
     logWithoutAction("client logged in");
     action_ = "proxying";
     backend::Relay::Settings settings{protocol_->relayBufferSize(), server_->proxyBuffer,
                                       server_->proxyTimeout};
-    relay_ =
-        std::make_unique<backend::Relay>(*client_, *backend_, deps_.timers, settings,
-                                         [this](backend::Relay::End end, const std::string& detail) {
-                                             switch (end) {
-                                                 case backend::Relay::End::Done:
-                                                     logWithoutAction("proxied session done");
-                                                     break;
-                                                 case backend::Relay::End::TimedOut:
-                                                     logInfo("client timed out (110: Connection timed out)");
-                                                     break;
-                                                 case backend::Relay::End::Failed:
-                                                     logInfo(detail);
-                                                     break;
-                                             }
-                                             finish();
-                                         });
+    relay_ = std::make_unique<backend::Relay>(
+        *client_, *backend_, deps_.timers, settings,
+        [this](backend::Relay::End end, const std::string& detail) { onRelayEnded(end, detail); });
     // Pipelined bytes that followed the login command go to the backend first.
     relay_->start(protocol_->takeUnconsumedInput());
+    toClient(finalReply);
+}
+
+// nginx logs a failed side with its direction: the client's errors at info, the backend's at error; every
+// ending but the timeout is then "proxied session done".
+void Session::onRelayEnded(backend::Relay::End end, const std::string& detail) {
+    using End = backend::Relay::End;
+    switch (end) {
+        case End::TimedOut:
+            logInfo("client timed out (110: Connection timed out)");
+            finish();
+            return;
+        case End::ClientReadFailed:
+            action_ = "proxying and reading from client";
+            logInfo(detail);
+            break;
+        case End::ClientWriteFailed:
+            action_ = "proxying and sending to client";
+            logInfo(detail);
+            break;
+        case End::BackendReadFailed:
+            action_ = "proxying and reading from upstream";
+            logError(detail);
+            break;
+        case End::BackendWriteFailed:
+            action_ = "proxying and sending to upstream";
+            logError(detail);
+            break;
+        case End::Done:
+            break;
+    }
+    logWithoutAction("proxied session done");
+    finish();
 }
 
 // ---- endings ----

@@ -107,7 +107,8 @@ class Session : private core::ConnectionHandler {
     void onBackendConnectFailed(const std::string& error);
     void onBackendReadable();
     void onBackendLoginStep(const BackendStep& step);
-    void startRelay();
+    void startRelay(const std::string& finalReply);
+    void onRelayEnded(backend::Relay::End end, const std::string& detail);
 
     // endings
     void failInternal();  // the protocol's internal error, then close

@@ -27,7 +27,7 @@ class RelayTest : public ::testing::Test {
     ManualTimers timers_;
     std::unique_ptr<Relay> relay_;
     bool ended_ = false;
-    Relay::End end_ = Relay::End::Failed;
+    Relay::End end_ = Relay::End::ClientReadFailed;
     std::string detail_;
 };
 
