@@ -18,12 +18,9 @@ class Relay::Side : public core::ConnectionHandler {
     }
     void onWriteDrained() override {
         if (isClient_) {
-            // Only a client that was slow to take data counts as activity (spec 8.8): bytes the backend
-            // pushes to an idle client go out at once and must not keep the session alive.
-            if (relay_.clientWriteBlocked_) {
-                relay_.clientWriteBlocked_ = false;
-                relay_.onClientEvent();
-            }
+            // The client took a write that had blocked: activity (spec 8.8). Bytes the backend pushes to an
+            // idle client go out at once, report no drain, and so do not keep the session alive.
+            relay_.onClientEvent();
             relay_.drained(relay_.backend_, relay_.backendEof_);
         } else {
             relay_.drained(relay_.client_, relay_.clientEof_);
@@ -96,10 +93,7 @@ void Relay::copy(core::Connection& from, core::Connection& to, std::string& buff
         case core::ReadResult::Data:
             to.write(std::string_view(buffer.data(), result.bytes));
             // Backpressure: stop reading this side until the other has taken what we have.
-            if (to.pendingWrite() > 0) {
-                from.setReadInterest(false);
-                if (&to == &client_) clientWriteBlocked_ = true;
-            }
+            if (to.pendingWrite() > 0) from.setReadInterest(false);
             return;
     }
 }

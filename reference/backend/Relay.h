@@ -55,8 +55,6 @@ class Relay {
     std::string clientToBackend_, backendToClient_;  // the relay buffers of spec 8.8
     std::unique_ptr<Side> clientSide_, backendSide_;
     bool clientEof_ = false, backendEof_ = false, ended_ = false;
-    // A write to the client could not be completed at once; the client taking it later is a client event.
-    bool clientWriteBlocked_ = false;
     core::TimerId idleTimer_ = 0;
 };
 

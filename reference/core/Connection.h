@@ -10,9 +10,11 @@ namespace mailwire::core {
 class ConnectionHandler {
   public:
     virtual ~ConnectionHandler() = default;
-    virtual void onReadable() = 0;    // data or EOF is waiting: call read()
-    virtual void onWriteDrained() {}  // every queued byte has been handed to the kernel
-    virtual void onConnected() {}     // outgoing connect finished
+    virtual void onReadable() = 0;  // data or EOF is waiting: call read()
+    // Bytes that could not be written at once have all been handed to the kernel: the peer became writable
+    // again (nginx's write event after a blocked write). A write the kernel takes at once reports nothing.
+    virtual void onWriteDrained() {}
+    virtual void onConnected() {}  // outgoing connect finished
     virtual void onConnectFailed(const std::string& /*error*/) {}
     virtual void onWriteFailed(const std::string& /*error*/) {}
 };

@@ -237,7 +237,10 @@ void TcpConnection::flush() {
             outputSent_ += static_cast<size_t>(n);
             continue;
         }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            writeBlocked_ = true;
+            break;
+        }
         if (n < 0 && errno == EINTR) continue;
         const std::string error = errnoText("send()", errno);
         output_.clear();
@@ -247,12 +250,14 @@ void TcpConnection::flush() {
         return;
     }
     const bool drained = outputSent_ == output_.size();
+    const bool report = drained && writeBlocked_;
     if (drained) {
         output_.clear();
         outputSent_ = 0;
+        writeBlocked_ = false;
     }
     updateInterest();
-    if (drained && handler_) handler_->onWriteDrained();
+    if (report && handler_) handler_->onWriteDrained();
 }
 
 void TcpConnection::setReadInterest(bool wanted) {

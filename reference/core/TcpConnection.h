@@ -63,6 +63,7 @@ class TcpConnection : public Connection {
     ConnectionHandler* handler_ = nullptr;
     std::string output_;
     size_t outputSent_ = 0;
+    bool writeBlocked_ = false;  // a send() met a full socket buffer; the drain is then reported
     std::string peerIp_, peerText_, localText_, localIp_;
     int localFamily_ = 0, peerFamily_ = 0;
     unsigned short localPort_ = 0, peerPort_ = 0;

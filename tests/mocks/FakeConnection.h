@@ -71,10 +71,7 @@ class FakeConnection : public core::Connection {
     void write(std::string_view bytes) override {
         if (closed_) return;
         (holdWrites_ ? pending_ : written_).append(bytes.data(), bytes.size());
-        // As TcpConnection does: a write the kernel takes at once reports the drain from inside write().
-        if (!holdWrites_ && reportImmediateDrains_ && handler_) handler_->onWriteDrained();
     }
-    void reportImmediateDrains(bool report) { reportImmediateDrains_ = report; }
     size_t pendingWrite() const override { return pending_.size(); }
     void setReadInterest(bool wanted) override { readInterest_ = wanted; }
     void close() override { closed_ = true; }
@@ -86,7 +83,6 @@ class FakeConnection : public core::Connection {
     core::ConnectionHandler* handler_ = nullptr;
     std::string inbox_, written_, pending_;
     bool holdWrites_ = false;
-    bool reportImmediateDrains_ = false;
     bool eof_ = false, eofSeen_ = false, closed_ = false, readInterest_ = false;
 };
 

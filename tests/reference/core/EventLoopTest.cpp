@@ -147,6 +147,49 @@ TEST(TcpConnectionTest, AdoptTakesThePeerFromAcceptWhenGetpeernameCannotTellIt) 
     ::close(fds[1]);
 }
 
+// The drain is nginx's write event after a blocked write: once for bytes that had to wait, never for a write
+// the kernel took at once (that re-armed proxy_timeout on every line a backend pushed, issue 7).
+class DrainRecorder : public ConnectionHandler {
+  public:
+    void onReadable() override {}
+    void onWriteDrained() override { ++drains; }
+    int drains = 0;
+};
+
+TEST(TcpConnectionTest, OnlyAWriteThatHadToWaitReportsItsDrain) {
+    int pair[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+    int small = 4096;
+    ::setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    EventLoop loop;
+    auto conn = TcpConnection::adopt(loop, pair[0]);
+    DrainRecorder recorder;
+    conn->setHandler(&recorder);
+    conn->setReadInterest(false);
+
+    conn->write("a line the kernel takes at once\r\n");
+    EXPECT_EQ(conn->pendingWrite(), 0u);
+    EXPECT_EQ(recorder.drains, 0);
+
+    const std::string big(1 << 20, 'x');  // more than the socket buffers hold
+    conn->write(big);
+    ASSERT_GT(conn->pendingWrite(), 0u);
+    EXPECT_EQ(recorder.drains, 0);
+    // The peer reads everything; the loop hands the rest over and reports one drain.
+    char sink[65536];
+    size_t received = 0;
+    const size_t expected = big.size() + 33;
+    while (received < expected) {
+        loop.addTimer(Millis(1), [&] { loop.stop(); });
+        loop.run();
+        const ssize_t n = ::recv(pair[1], sink, sizeof sink, MSG_DONTWAIT);
+        if (n > 0) received += static_cast<size_t>(n);
+    }
+    EXPECT_EQ(conn->pendingWrite(), 0u);
+    EXPECT_EQ(recorder.drains, 1);
+    ::close(pair[1]);
+}
+
 TEST(FormatAddressTest, BracketsIpv6) {
     EXPECT_EQ(formatAddress("127.0.0.1", 143), "127.0.0.1:143");
     EXPECT_EQ(formatAddress("::1", 143), "[::1]:143");
