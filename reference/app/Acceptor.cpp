@@ -99,7 +99,8 @@ void Acceptor::onReadable(const Listener& listener) {
         const size_t index = static_cast<size_t>(route - listener.plan.routes.data());
         const auto& server = listener.servers[index];
         core::Log* serverLog = logs_ ? &logs_->forServer(server.get()) : nullptr;
-        sessions_.accept(core::TcpConnection::adopt(loop_, fd, &peer), server, route->listenText, serverLog,
+        sessions_.accept(core::TcpConnection::adopt(loop_, fd, &peer), server,
+                         {route->listenText, route->ssl, route->proxyProtocol}, serverLog,
                          tls_ ? tls_->forServer(server.get()) : nullptr);
     }
 }

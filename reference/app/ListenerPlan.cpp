@@ -40,7 +40,8 @@ std::vector<PlannedSocket> planListenSockets(const config::MainConfig& config) {
                     any.host = isIpv6(spec.host) ? "::" : "0.0.0.0";
                     auto covering = byKey.find(keyOf(any));
                     if (covering != byKey.end()) {
-                        sockets[covering->second].routes.push_back(ListenRoute{spec.host, s, spec.text});
+                        sockets[covering->second].routes.push_back(
+                            ListenRoute{spec.host, s, spec.text, spec.ssl, spec.proxyProtocol});
                         continue;
                     }
                 }
@@ -50,8 +51,10 @@ std::vector<PlannedSocket> planListenSockets(const config::MainConfig& config) {
                     continue;
                 }
                 byKey.emplace(key, sockets.size());
-                sockets.push_back(
-                    PlannedSocket{key, spec, {ListenRoute{wildcard ? "" : spec.host, s, spec.text}}});
+                sockets.push_back(PlannedSocket{
+                    key,
+                    spec,
+                    {ListenRoute{wildcard ? "" : spec.host, s, spec.text, spec.ssl, spec.proxyProtocol}}});
             }
         }
     }

@@ -15,6 +15,8 @@ struct ListenRoute {
     std::string localHost;  // specific address, or "" for the wildcard's own server
     size_t server = 0;      // index into MainConfig::servers
     std::string listenText;
+    bool ssl = false;  // this listen's own `ssl` and `proxy_protocol` (a covering wildcard's differ)
+    bool proxyProtocol = false;
 };
 
 struct PlannedSocket {

@@ -15,14 +15,13 @@ SessionRegistry::SessionRegistry(core::EventLoop& loop, core::Log& log)
 SessionRegistry::~SessionRegistry() { sessions_.clear(); }
 
 void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
-                             std::shared_ptr<const config::ServerConfig> server,
-                             const std::string& listenText, core::Log* log,
-                             std::shared_ptr<tls::TlsContext> tls) {
+                             std::shared_ptr<const config::ServerConfig> server, const Listen& listen,
+                             core::Log* log, std::shared_ptr<tls::TlsContext> tls) {
     const uint64_t id = nextId_++;
     core::Log& sessionLog = log ? *log : log_;
     if (sessionLog.enabled(core::LogLevel::Info))
         sessionLog.write(core::LogLevel::Info, "*" + std::to_string(id) + " client " + client->peerText() +
-                                                   " connected to " + listenText);
+                                                   " connected to " + listen.text);
 
     SessionDeps deps{loop_, sessionLog, *backends_,
                      [this, server] {
@@ -49,15 +48,10 @@ void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
     origin.localFamily = client->localFamily();
     origin.localIp = client->localIp();
     origin.localPort = client->localPort();
-    // The listen directive this connection came through carries ssl and proxy_protocol.
-    origin.implicitTls = server->sslOn;
-    for (const auto& listen : server->listens) {
-        if (listen.text != listenText) continue;
-        origin.implicitTls = origin.implicitTls || listen.ssl;
-        origin.proxyProtocol = listen.proxyProtocol;
-    }
+    origin.implicitTls = listen.ssl || server->sslOn;
+    origin.proxyProtocol = listen.proxyProtocol;
     auto protocol = makeClientProtocol(*server);
-    auto session = std::make_unique<Session>(id, std::move(deps), std::move(client), server, listenText,
+    auto session = std::make_unique<Session>(id, std::move(deps), std::move(client), server, listen.text,
                                              std::move(protocol), std::move(origin));
     Session& started = *session;
     sessions_.emplace(id, std::move(session));

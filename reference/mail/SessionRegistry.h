@@ -22,10 +22,16 @@ class SessionRegistry {
     SessionRegistry(core::EventLoop& loop, core::Log& log);
     ~SessionRegistry();
 
-    // `listenText` is the listen address as nginx prints it ("127.0.0.1:1143"). `log` is the server's
-    // error_log (null: the registry's); it must outlive the session.
+    // The listen directive a connection came through.
+    struct Listen {
+        std::string text;  // as nginx prints it: "127.0.0.1:1143", "unix:/run/imap.sock"
+        bool ssl = false;
+        bool proxyProtocol = false;
+    };
+    // `log` is the server's error_log (null: the registry's); it must outlive the session. `tls`: the
+    // server's context when it has TLS.
     void accept(std::unique_ptr<core::TcpConnection> client,
-                std::shared_ptr<const config::ServerConfig> server, const std::string& listenText,
+                std::shared_ptr<const config::ServerConfig> server, const Listen& listen,
                 core::Log* log = nullptr, std::shared_ptr<tls::TlsContext> tls = nullptr);
     size_t active() const { return sessions_.size(); }
     // Drops every session now (TERM; worker_shutdown_timeout with reason "shutdown timeout", logged at info).

@@ -37,6 +37,22 @@ TEST(ListenerPlanTest, OneSocketPerSpecificAddress) {
     EXPECT_EQ(plan[2].routes[0].listenText, "[::1]:1110");
 }
 
+TEST(ListenerPlanTest, EachRouteKeepsItsOwnSslAndProxyProtocol) {
+    config::ListenSpec wildcard = listen("", 993, "0.0.0.0:993");
+    wildcard.ssl = true;
+    config::ListenSpec specific = listen("127.0.0.2", 993, "127.0.0.2:993");
+    specific.proxyProtocol = true;
+    const auto plan = planListenSockets(withServers({{wildcard}, {specific}}));
+    ASSERT_EQ(plan.size(), 1u);
+    const ListenRoute* own = routeFor(plan[0], "127.0.0.1");
+    const ListenRoute* covered = routeFor(plan[0], "127.0.0.2");
+    ASSERT_TRUE(own && covered);
+    EXPECT_TRUE(own->ssl);
+    EXPECT_FALSE(own->proxyProtocol);
+    EXPECT_FALSE(covered->ssl);
+    EXPECT_TRUE(covered->proxyProtocol);
+}
+
 TEST(ListenerPlanTest, WildcardCarriesSpecificAddressesOfItsPort) {
     // nginx binds one 0.0.0.0:1143 socket; the connection's local address picks the server.
     const auto plan = planListenSockets(
