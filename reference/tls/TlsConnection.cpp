@@ -133,7 +133,10 @@ void TlsConnection::onReadable() {
                 return;
             case core::ReadResult::Data: {
                 std::weak_ptr<bool> alive = alive_;
-                if (firstStep_ && hooks_.beforeFirstStep) hooks_.beforeFirstStep();
+                if (firstStep_) {
+                    firstStep_ = false;
+                    if (hooks_.beforeFirstStep) hooks_.beforeFirstStep();
+                }
                 if (alive.lock() && state_ == State::Handshaking) stepHandshake();
                 return;
             }
@@ -188,13 +191,7 @@ void TlsConnection::stepHandshake() {
         return;
     }
     const int error = SSL_get_error(ssl_, rc);
-    if (error == SSL_ERROR_WANT_READ) {
-        if (firstStep_) {
-            firstStep_ = false;
-            if (hooks_.firstStepWaiting) hooks_.firstStepWaiting();
-        }
-        return;
-    }
+    if (error == SSL_ERROR_WANT_READ) return;
     const unsigned long code = ERR_peek_last_error();
     const core::LogLevel level = clientCaused(code) ? core::LogLevel::Info : core::LogLevel::Crit;
     failHandshake({false, level, "SSL_do_handshake() failed" + drainSslErrors()});

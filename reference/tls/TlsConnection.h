@@ -57,12 +57,10 @@ class TlsConnection : public core::Connection, private core::ConnectionHandler {
     TlsConnection(const TlsConnection&) = delete;
     TlsConnection& operator=(const TlsConnection&) = delete;
 
-    // Server side. `beforeFirstStep` runs once when the client's first handshake bytes arrive;
-    // `firstStepWaiting` once, when that first step needed more from the client (nginx arms `timeout`
-    // there); `done` when it finished or failed. None runs from inside this call.
+    // Server side. `beforeFirstStep` runs once when the client's first handshake bytes arrive (nginx's
+    // STARTTLS state begins there); `done` when it finished or failed. Neither runs from inside this call.
     struct HandshakeHooks {
         std::function<void()> beforeFirstStep;
-        std::function<void()> firstStepWaiting;
         HandshakeDone done;
     };
     void startHandshake(HandshakeHooks hooks);

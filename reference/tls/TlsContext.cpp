@@ -253,9 +253,8 @@ std::shared_ptr<TlsContext> TlsContext::build(const config::ServerConfig& server
     if (!self->ctx_) emerg("SSL_CTX_new() failed");
     SSL_CTX* ctx = self->ctx_;
     SSL_CTX_set_app_data(ctx, self.get());
-    self->verify_ = ssl.verifyClient;
-    self->alpn_ = config::protocolName(server.protocol);
-    self->alpnWire_ = std::string(1, static_cast<char>(self->alpn_.size())) + self->alpn_;
+    const std::string alpn = config::protocolName(server.protocol);
+    self->alpnWire_ = std::string(1, static_cast<char>(alpn.size())) + alpn;
 
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);

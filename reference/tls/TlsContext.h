@@ -22,15 +22,11 @@ class TlsContext {
     TlsContext& operator=(const TlsContext&) = delete;
 
     SSL_CTX* native() const { return ctx_; }
-    config::VerifyClient verifyClient() const { return verify_; }
-    const std::string& alpnId() const { return alpn_; }  // "imap", "pop3", "smtp"
 
   private:
     TlsContext() = default;
     SSL_CTX* ctx_ = nullptr;
-    config::VerifyClient verify_ = config::VerifyClient::Off;
-    std::string alpn_;
-    std::string alpnWire_;  // length-prefixed, for SSL_select_next_proto
+    std::string alpnWire_;  // our ALPN id, length-prefixed ("\x04imap"), for SSL_select_next_proto
     std::vector<std::vector<unsigned char>> ticketKeys_;
 
     friend struct ContextCallbacks;
