@@ -1,21 +1,17 @@
 // The profile table, --profile on the command line, and FakeServer serving a profile over a real socket.
 #include "backend_profile.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "backend_protocol.h"
 #include "command_line.h"
 #include "fake_server.h"
 #include "mock_dialogue_actions.h"
+#include "running_fake.h"
 
 namespace mailwire::fake {
 namespace {
@@ -101,68 +97,13 @@ TEST(ProfileCommandLine, HelpListsEveryProfilePerProtocolWithItsDescription) {
     }
 }
 
-// A FakeServer on 127.0.0.1:0 serving in a background thread.
-class RunningProfile {
-  public:
-    RunningProfile(const std::string& protocol, const std::string& profile) {
-        FakeOptions options;
-        options.protocol = protocol;
-        options.profile = profile;
-        options.listen = {"127.0.0.1:0"};
-        server_ = std::make_unique<FakeServer>(options,
-                                               std::make_unique<Transcript>(out_, Transcript::Clock::now()));
-        thread_ = std::thread([this] { server_->run(); });
-    }
-    ~RunningProfile() { stop(); }
-    std::uint16_t port() const { return server_->ports().front(); }
-    std::string transcript() {
-        stop();
-        return out_.str();
-    }
+using e2e::Client;
 
-  private:
-    void stop() {
-        if (!thread_.joinable()) return;
-        server_->requestStop();
-        thread_.join();
-    }
-    std::ostringstream out_;
-    std::unique_ptr<FakeServer> server_;
-    std::thread thread_;
-};
-
-class Client {
-  public:
-    explicit Client(std::uint16_t port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    }
-    ~Client() { ::close(fd_); }
-    void send(const std::string& bytes) {
-        EXPECT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
-    }
-    std::string readLine() {
-        std::string line;
-        char c;
-        while (::recv(fd_, &c, 1, 0) == 1) {
-            line.push_back(c);
-            if (c == '\n') break;
-        }
-        return line;
-    }
-    std::string readUntilEof() {
-        std::string all;
-        char buffer[4096];
-        for (ssize_t got; (got = ::recv(fd_, buffer, sizeof buffer, 0)) > 0;) all.append(buffer, got);
-        return all;
-    }
-
-  private:
-    int fd_;
+// A profile served on 127.0.0.1:0 by a real FakeServer (no script).
+struct RunningProfile : e2e::RunningFake {
+    RunningProfile(const std::string& protocol, const std::string& profile)
+        : RunningFake(protocol, "", profile) {}
+    std::string transcript() { return rawTranscript(); }
 };
 
 TEST(ProfileE2E, Pop3CommuniGateRefusesThePasswordKeepsTheConnectionAndClosesAfterQuit) {

@@ -36,12 +36,14 @@ inline std::string writeTempScript(const std::string& json) {
     return path;
 }
 
-// A fake serving in a background thread; stopping it records `close` for open connections.
+// A fake serving in a background thread (a script, the default dialogue, or a --profile); stopping it
+// records `close` for open connections.
 class RunningFake {
   public:
-    RunningFake(const std::string& protocol, const std::string& scriptJson) {
+    RunningFake(const std::string& protocol, const std::string& scriptJson, const std::string& profile = "") {
         FakeOptions options;
         options.protocol = protocol;
+        options.profile = profile;
         options.listen = {"127.0.0.1:0"};
         options.backend = "127.0.0.1:20143";
         if (!scriptJson.empty()) options.scriptPath = scriptPath_ = writeTempScript(scriptJson);
