@@ -16,7 +16,7 @@ WorkerProcess::WorkerProcess(core::ErrorLog& mainLog, std::unique_ptr<Generation
         std::make_unique<SignalEvents>(loop_, std::vector<int>{SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1},
                                        [this](const signalfd_siginfo& info) { onSignal(info); });
     acceptor_.start(current_->listeners, current_->serverLogs.get(), current_->config->workerConnections,
-                    current_->tls);
+                    current_->tls, current_->config->multiAccept);
 }
 
 WorkerProcess::~WorkerProcess() {
@@ -91,7 +91,8 @@ void WorkerProcess::reconfigure() {
     mainLog_.write(core::LogLevel::Notice, "reconfiguring");
     auto next = reload_(*current_);
     if (!next) return;  // the old configuration stays in force
-    acceptor_.start(next->listeners, next->serverLogs.get(), next->config->workerConnections, next->tls);
+    acceptor_.start(next->listeners, next->serverLogs.get(), next->config->workerConnections, next->tls,
+                    next->config->multiAccept);
     current_->listeners.reset();  // sockets the new configuration dropped close here
     retired_.push_back(std::move(current_));
     current_ = std::move(next);

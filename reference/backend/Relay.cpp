@@ -1,30 +1,52 @@
 #include "backend/Relay.h"
 
-#include <memory>
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "core/TcpConnection.h"
 
 namespace mailwire::backend {
+
+namespace {
+
+// One burst moves at most this much before other sessions get a turn.
+constexpr size_t kSpliceChunk = 64 * 1024;
+constexpr int kRoundsPerEvent = 16;
+
+std::string failedCall(const char* call, int err) {
+    return std::string(call) + " failed (" + std::to_string(err) + ": " + std::strerror(err) + ")";
+}
+
+// The copying path reads into this; it is only ever used within one read-then-write step, so every relay
+// of the worker can share it.
+char* sharedBuffer(size_t size) {
+    static std::vector<char> buffer;
+    if (buffer.size() < size) buffer.resize(size);
+    return buffer.data();
+}
+
+core::TcpConnection* plainTcp(core::Connection& connection) {
+    return dynamic_cast<core::TcpConnection*>(&connection);
+}
+
+}  // namespace
 
 // Routes one connection's events to the relay.
 class Relay::Side : public core::ConnectionHandler {
   public:
     Side(Relay& relay, bool isClient) : relay_(relay), isClient_(isClient) {}
     void onReadable() override {
-        if (isClient_) {
-            relay_.onClientEvent();
-            relay_.copy(relay_.client_, relay_.backend_, relay_.clientToBackend_, relay_.clientEof_);
-        } else {
-            relay_.copy(relay_.backend_, relay_.client_, relay_.backendToClient_, relay_.backendEof_);
-        }
+        if (isClient_) relay_.noteClientActivity();
+        relay_.pump(isClient_ ? relay_.upstream_ : relay_.downstream_);
     }
     void onWriteDrained() override {
-        if (isClient_) {
-            // The client took a write that had blocked: activity (spec 8.8). Bytes the backend pushes to an
-            // idle client go out at once, report no drain, and so do not keep the session alive.
-            relay_.onClientEvent();
-            relay_.drained(relay_.backend_, relay_.backendEof_);
-        } else {
-            relay_.drained(relay_.client_, relay_.clientEof_);
-        }
+        // The client took a write that had blocked: activity (spec 8.8). Bytes the backend pushes to an idle
+        // client go out at once, report no drain, and so do not keep the session alive.
+        if (isClient_) relay_.noteClientActivity();
+        relay_.toDrained(isClient_ ? relay_.downstream_ : relay_.upstream_);
     }
     void onWriteFailed(const std::string& error) override {
         relay_.end(isClient_ ? End::ClientWriteFailed : End::BackendWriteFailed, error);
@@ -42,16 +64,24 @@ Relay::Relay(core::Connection& client, core::Connection& backend, core::Timers& 
       timers_(timers),
       settings_(settings),
       finished_(std::move(finished)),
-      // Allocated once, when the session reaches proxy mode: no allocation per read on the hot path.
-      clientToBackend_(settings.clientToBackendBuffer, '\0'),
-      backendToClient_(settings.backendToClientBuffer, '\0'),
+      upstream_{client, backend, nullptr, nullptr, settings.clientToBackendBuffer, true, false, {}},
+      downstream_{backend, client, nullptr, nullptr, settings.backendToClientBuffer, false, false, {}},
       clientSide_(std::make_unique<Side>(*this, true)),
-      backendSide_(std::make_unique<Side>(*this, false)) {}
+      backendSide_(std::make_unique<Side>(*this, false)) {
+    core::TcpConnection* clientTcp = plainTcp(client);
+    core::TcpConnection* backendTcp = plainTcp(backend);
+    if (clientTcp && backendTcp) {
+        upstream_.spliceFrom = downstream_.spliceTo = clientTcp;
+        upstream_.spliceTo = downstream_.spliceFrom = backendTcp;
+    }
+}
 
 Relay::~Relay() {
     if (idleTimer_ != 0) timers_.cancelTimer(idleTimer_);
     client_.setHandler(nullptr);
     backend_.setHandler(nullptr);
+    SplicePipes::forThisWorker().release(upstream_.pipe);
+    SplicePipes::forThisWorker().release(downstream_.pipe);
 }
 
 void Relay::start(const std::string& pipelined) {
@@ -60,52 +90,153 @@ void Relay::start(const std::string& pipelined) {
     if (!pipelined.empty()) backend_.write(pipelined);
     client_.setReadInterest(backend_.pendingWrite() == 0);
     backend_.setReadInterest(true);
-    armIdleTimer();
+    lastClientActivity_ = timers_.now();
+    armIdleTimer(settings_.idleTimeout);
 }
 
-void Relay::armIdleTimer() {
-    if (idleTimer_ != 0) timers_.cancelTimer(idleTimer_);
-    idleTimer_ = timers_.addTimer(settings_.idleTimeout, [this] {
+// The timer is not moved at every client event (that was a cancel and an insert per read): it fires at the
+// first deadline and, if the client has been active since, sleeps again until the new one.
+void Relay::noteClientActivity() {
+    if (!ended_) lastClientActivity_ = timers_.now();
+}
+
+void Relay::armIdleTimer(core::Millis after) {
+    idleTimer_ = timers_.addTimer(after, [this] {
         idleTimer_ = 0;
-        end(End::TimedOut, {});
+        onIdleTimer();
     });
 }
 
-void Relay::onClientEvent() {
-    if (!ended_) armIdleTimer();
+void Relay::onIdleTimer() {
+    const auto deadline = lastClientActivity_ + settings_.idleTimeout;
+    const auto now = timers_.now();
+    if (now < deadline) {
+        armIdleTimer(std::chrono::ceil<core::Millis>(deadline - now));
+        return;
+    }
+    end(End::TimedOut, {});
 }
 
-void Relay::copy(core::Connection& from, core::Connection& to, std::string& buffer, bool& fromEof) {
-    if (ended_ || fromEof) return;
-    const core::ReadResult result = from.read(buffer.data(), buffer.size());
+void Relay::pump(Direction& d) {
+    if (ended_ || d.fromEof) return;
+    if (!d.spliceFrom) {
+        copyOnce(d);
+        return;
+    }
+    for (int round = 0; round < kRoundsPerEvent; ++round) {
+        if (!deliverHeld(d) || !spliceIn(d)) return;
+        if (!d.spliceFrom->readReady()) {
+            deliverHeld(d);
+            return;
+        }
+    }
+    // More may be waiting: the connection announces it again on the next turn, after other sessions.
+    deliverHeld(d);
+}
+
+// Hands what the pipe holds to the other side. False when it cannot take it all now (reading `from` then
+// pauses until the drain) or the relay ended.
+bool Relay::deliverHeld(Direction& d) {
+    if (ended_) return false;
+    if (d.to.pendingWrite() > 0) {  // bytes queued before the relay (the login reply) go first
+        d.from.setReadInterest(false);
+        return false;
+    }
+    while (d.pipe.held > 0) {
+        const ssize_t n = ::splice(d.pipe.readEnd, nullptr, d.spliceTo->fd(), nullptr, d.pipe.held,
+                                   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (n > 0) {
+            d.pipe.held -= static_cast<size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            d.spliceTo->sawWriteWouldBlock();  // its drain calls toDrained()
+            d.from.setReadInterest(false);
+            return false;
+        }
+        end(d.fromIsClient ? End::BackendWriteFailed : End::ClientWriteFailed, failedCall("send()", errno));
+        return false;
+    }
+    SplicePipes::forThisWorker().release(d.pipe);
+    return true;
+}
+
+// Moves one burst from `from` into a pipe. False when there was nothing to read, `from` closed, or it failed.
+bool Relay::spliceIn(Direction& d) {
+    if (!SplicePipes::forThisWorker().acquire(d.pipe)) {
+        d.spliceFrom = nullptr;  // out of descriptors: copy from now on
+        d.spliceTo = nullptr;
+        return copyOnce(d);
+    }
+    const ssize_t n = ::splice(d.spliceFrom->fd(), nullptr, d.pipe.writeEnd, nullptr, kSpliceChunk,
+                               SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0) {
+        d.pipe.held = static_cast<size_t>(n);
+        if (static_cast<size_t>(n) < kSpliceChunk) d.spliceFrom->sawShortRead();
+        return true;
+    }
+    SplicePipes::forThisWorker().release(d.pipe);
+    if (n == 0) {
+        fromClosed(d);
+        return false;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        d.spliceFrom->sawReadWouldBlock();
+        return false;
+    }
+    if (errno == EINTR) return false;
+    end(d.fromIsClient ? End::ClientReadFailed : End::BackendReadFailed, failedCall("recv()", errno));
+    return false;
+}
+
+// The copying path: one read per event, as much as the configured buffer holds.
+bool Relay::copyOnce(Direction& d) {
+    if (ended_ || d.fromEof) return false;
+    char* buffer = sharedBuffer(d.bufferSize);
+    const core::ReadResult result = d.from.read(buffer, d.bufferSize);
     switch (result.status) {
         case core::ReadResult::WouldBlock:
-            return;
+            return false;
         case core::ReadResult::Error:
-            end(&from == &client_ ? End::ClientReadFailed : End::BackendReadFailed, result.error);
-            return;
+            end(d.fromIsClient ? End::ClientReadFailed : End::BackendReadFailed, result.error);
+            return false;
         case core::ReadResult::Eof:
-            // Half-close is not propagated: once what this side sent is delivered, the session is done.
-            fromEof = true;
-            from.setReadInterest(false);
-            if (to.pendingWrite() == 0) end(End::Done, {});
-            return;
-        case core::ReadResult::Data:
-            to.write(std::string_view(buffer.data(), result.bytes));
+            fromClosed(d);
+            return false;
+        case core::ReadResult::Data: {
+            std::weak_ptr<bool> alive = alive_;
+            d.to.write(std::string_view(buffer, result.bytes));  // a failed write may end (and destroy) us
+            if (!alive.lock() || ended_) return false;
             // Backpressure: stop reading this side until the other has taken what we have.
-            if (to.pendingWrite() > 0) from.setReadInterest(false);
-            return;
+            if (d.to.pendingWrite() > 0) {
+                d.from.setReadInterest(false);
+                return false;
+            }
+            return true;
+        }
     }
+    return false;
 }
 
-// The other side took everything queued for it: read `from` again, or finish if `from` had closed.
-void Relay::drained(core::Connection& from, bool fromEof) {
+// Half-close is not propagated: once what this side sent is delivered, the session is done.
+void Relay::fromClosed(Direction& d) {
+    d.fromEof = true;
+    d.from.setReadInterest(false);
+    if (d.to.pendingWrite() == 0 && d.pipe.held == 0) end(End::Done, {});
+}
+
+// The other side took everything queued for it: deliver what the pipe still holds, then read `from` again,
+// or finish if `from` had closed.
+void Relay::toDrained(Direction& d) {
     if (ended_) return;
-    if (fromEof) {
+    if (d.spliceTo && !deliverHeld(d)) return;
+    if (d.to.pendingWrite() > 0) return;
+    if (d.fromEof) {
         end(End::Done, {});
         return;
     }
-    from.setReadInterest(true);
+    d.from.setReadInterest(true);
 }
 
 void Relay::end(End how, const std::string& detail) {

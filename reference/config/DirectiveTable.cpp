@@ -296,6 +296,8 @@ void workerConnections(LoadState& s, const Directive& d) {
 
 void eventsFlag(LoadState&, const Directive& d) { flagArg(d); }  // validated, then ignored (epoll only)
 
+void multiAccept(LoadState& s, const Directive& d) { s.main.multiAccept = flagArg(d); }
+
 void eventsIgnored(LoadState&, const Directive&) {}
 
 // ---- mail and server
@@ -542,7 +544,7 @@ const DirectiveSpec kDirectives[] = {
     // events{}
     {"worker_connections", kEvents, 1, 1, kNoContext, workerConnections},
     {"use", kEvents, 1, 1, kNoContext, eventsIgnored},
-    {"multi_accept", kEvents, 1, 1, kNoContext, eventsFlag},
+    {"multi_accept", kEvents, 1, 1, kNoContext, multiAccept},
     {"accept_mutex", kEvents, 1, 1, kNoContext, eventsFlag},
     {"accept_mutex_delay", kEvents, 1, 1, kNoContext, eventsIgnored},
     {"debug_connection", kEvents, 1, 1, kNoContext, eventsIgnored},

@@ -205,6 +205,7 @@ struct MainConfig {
     std::vector<ErrorLogSpec> errorLogs;      // main-level error_log directives
     std::vector<ErrorLogSpec> mailErrorLogs;  // mail{}-level, inherited by servers without their own
     int workerConnections = 512;
+    bool multiAccept = false;      // events { multi_accept on; }: accept the whole backlog at each wake-up
     int workerRlimitNofile = -1;   // -1: not set
     std::string user;              // accepted, as nginx run as root would
     std::vector<std::string> env;  // env directives, as written

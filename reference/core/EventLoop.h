@@ -1,4 +1,5 @@
-// The single-threaded event loop every worker runs: level-triggered epoll plus timers.
+// The single-threaded event loop every worker runs: epoll (level- or edge-triggered per descriptor) plus
+// timers.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,20 @@
 
 namespace mailwire::core {
 
-enum IoEvents : uint32_t { kReadable = 1u << 0, kWritable = 1u << 1, kHangup = 1u << 2 };
+// kPeerClosed (with kReadable): the peer's FIN is queued behind whatever data is waiting.
+enum IoEvents : uint32_t {
+    kReadable = 1u << 0,
+    kWritable = 1u << 1,
+    kHangup = 1u << 2,
+    kPeerClosed = 1u << 3
+};
+
+enum class Trigger {
+    Level,      // reported while the condition holds; interest is changed with setInterest()
+    Edge,       // reported when it changes; registered once for both directions (connections)
+    Exclusive,  // level-triggered, and only one of the processes sharing the descriptor is woken
+                // (listening sockets shared by several workers: no thundering herd)
+};
 
 class EventLoop : public Timers {
   public:
@@ -24,10 +38,16 @@ class EventLoop : public Timers {
     EventLoop& operator=(const EventLoop&) = delete;
 
     // Registers or updates interest in fd; `interest` is a mask of kReadable|kWritable (0 keeps it
-    // registered, idle).
-    void watch(int fd, uint32_t interest, FdHandler handler);
+    // registered, idle). An edge-triggered descriptor ignores `interest`: it hears both directions.
+    void watch(int fd, uint32_t interest, FdHandler handler, Trigger trigger = Trigger::Level);
     void setInterest(int fd, uint32_t interest);
     void unwatch(int fd);
+    // For a descriptor about to be closed: the kernel drops a closed socket from epoll by itself, so no
+    // epoll_ctl() is needed, only forgetting the handler.
+    void forget(int fd);
+    // Delivers `events` to fd's handler on the next turn without the kernel's help: edge-triggered
+    // connections use it for bytes still waiting that no new edge will announce.
+    void signalReady(int fd, uint32_t events);
 
     TimerId addTimer(Millis after, std::function<void()> fire) override;
     void cancelTimer(TimerId id) override;
@@ -41,16 +61,22 @@ class EventLoop : public Timers {
 
   private:
     struct Watch {
+        bool active = false;
+        Trigger trigger = Trigger::Level;
         uint32_t interest = 0;
         std::shared_ptr<FdHandler> handler;
     };
+    Watch* find(int fd);
     int waitTimeoutMs() const;
+    void dispatch(int fd, uint32_t events);
+    void runSignalled();
     void runDueTimers();
     void runPosted();
 
     int epollFd_ = -1;
     bool stopRequested_ = false;
-    std::unordered_map<int, Watch> watches_;
+    std::vector<Watch> watches_;  // indexed by descriptor: descriptors are small, dense integers
+    std::vector<std::pair<int, uint32_t>> signalled_;
     TimerId nextTimerId_ = 1;
     std::multimap<std::chrono::steady_clock::time_point, TimerId> timerQueue_;
     std::unordered_map<TimerId, std::pair<std::chrono::steady_clock::time_point, std::function<void()>>>

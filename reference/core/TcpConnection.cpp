@@ -19,11 +19,6 @@ std::string errnoText(const char* call, int err) {
     return std::string(call) + " failed (" + std::to_string(err) + ": " + std::strerror(err) + ")";
 }
 
-void setNonBlocking(int fd) {
-    const int flags = ::fcntl(fd, F_GETFL, 0);
-    ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
-
 bool describe(const sockaddr_storage& addr, std::string& ip, unsigned short& port) {
     char text[INET6_ADDRSTRLEN] = {0};
     if (addr.ss_family == AF_INET) {
@@ -57,26 +52,65 @@ std::string formatAddress(const std::string& ip, unsigned short port) {
     return ip + ":" + std::to_string(port);
 }
 
+namespace {
+// The worker's connection pool (setConnectionPool()); a worker is one thread, so plain counters do.
+size_t poolSlots = 0;
+size_t openSockets = 0;
+int poolWorkerConnections = 0;
+}  // namespace
+
+void TcpConnection::setConnectionPool(size_t slots, int workerConnections) {
+    poolSlots = slots;
+    poolWorkerConnections = workerConnections;
+}
+
+bool TcpConnection::connectionPoolExhausted() { return poolSlots != 0 && openSockets >= poolSlots; }
+
+std::string TcpConnection::connectionPoolExhaustedText() {
+    return std::to_string(poolWorkerConnections) + " worker_connections are not enough";
+}
+
+bool TcpConnection::isConnectionPoolExhausted(const std::string& connectFailure) {
+    return connectFailure == connectionPoolExhaustedText();
+}
+
 TcpConnection::TcpConnection(EventLoop& loop, int fd, bool connecting)
-    : loop_(loop), fd_(fd), connecting_(connecting), alive_(std::make_shared<bool>(true)) {
-    setNonBlocking(fd_);
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    loop_.watch(fd_, connecting_ ? kWritable : kReadable, [this](uint32_t events) { onEvents(events); });
-    if (!connecting_) describeEndpoints();
+    : loop_(loop),
+      fd_(fd),
+      connecting_(connecting),
+      writeReady_(!connecting),
+      alive_(std::make_shared<bool>(true)) {
+    if (fd_ >= 0) ++openSockets;
+    // Registered once for both directions: epoll_ctl(ADD) reports what is already readable or writable.
+    loop_.watch(
+        fd_, 0, [this](uint32_t events) { onEvents(events); }, Trigger::Edge);
 }
 
 TcpConnection::~TcpConnection() { close(); }
 
-std::unique_ptr<TcpConnection> TcpConnection::adopt(EventLoop& loop, int fd, const sockaddr_storage* peer) {
+std::unique_ptr<TcpConnection> TcpConnection::adopt(EventLoop& loop, int fd, const sockaddr_storage* peer,
+                                                    const sockaddr_storage* local) {
     std::unique_ptr<TcpConnection> conn(new TcpConnection(loop, fd, false));
     std::string ip;
     unsigned short port = 0;
+    sockaddr_storage asked{};
+    if (!peer) {
+        socklen_t len = sizeof asked;
+        if (::getpeername(fd, reinterpret_cast<sockaddr*>(&asked), &len) == 0) peer = &asked;
+    }
     if (peer && describe(*peer, ip, port)) {
         conn->peerIp_ = ip;
         conn->peerText_ = peerTextOf(*peer, ip, port);
         conn->peerFamily_ = peer->ss_family;
         conn->peerPort_ = port;
+        if (peer->ss_family == AF_INET || peer->ss_family == AF_INET6) conn->setNoDelay();
+    }
+    if (local && describe(*local, ip, port)) {
+        conn->localKnown_ = true;
+        conn->localText_ = peerTextOf(*local, ip, port);
+        conn->localFamily_ = local->ss_family;
+        conn->localIp_ = ip;
+        conn->localPort_ = port;
     }
     return conn;
 }
@@ -121,6 +155,7 @@ std::unique_ptr<TcpConnection> TcpConnection::startConnect(EventLoop& loop, cons
                                                            socklen_t len, const std::string& peerIp,
                                                            const std::string& peerText,
                                                            ConnectionHandler* handler, std::string failure) {
+    if (failure.empty() && connectionPoolExhausted()) failure = connectionPoolExhaustedText();
     const int family = failure.empty() ? addr.ss_family : AF_INET;
     int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0 && failure.empty()) {
@@ -131,9 +166,17 @@ std::unique_ptr<TcpConnection> TcpConnection::startConnect(EventLoop& loop, cons
     conn->handler_ = handler;
     conn->peerIp_ = peerIp;
     conn->peerText_ = peerText;
-    if (failure.empty() && ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0 &&
-        errno != EINPROGRESS && errno != EAGAIN)
-        failure = errnoText("connect()", errno);
+    if (failure.empty()) {
+        std::string ip;
+        unsigned short port = 0;
+        if (describe(addr, ip, port)) {
+            conn->peerFamily_ = addr.ss_family;
+            conn->peerPort_ = port;
+        }
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0 && errno != EINPROGRESS &&
+            errno != EAGAIN)
+            failure = errnoText("connect()", errno);
+    }
     if (!failure.empty()) {
         conn->connecting_ = false;
         loop.unwatch(fd);  // a socket that never connected reports HUP: nothing to hear from it
@@ -146,19 +189,19 @@ std::unique_ptr<TcpConnection> TcpConnection::startConnect(EventLoop& loop, cons
     return conn;
 }
 
-void TcpConnection::describeEndpoints() {
+void TcpConnection::setNoDelay() {
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+void TcpConnection::describeLocal() const {
+    localKnown_ = true;
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
     std::string ip;
     unsigned short port = 0;
-    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 && describe(addr, ip, port)) {
-        peerIp_ = ip;
-        peerText_ = peerTextOf(addr, ip, port);
-        peerFamily_ = addr.ss_family;
-        peerPort_ = port;
-    }
-    len = sizeof addr;
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 && describe(addr, ip, port)) {
+    if (fd_ >= 0 && ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
+        describe(addr, ip, port)) {
         localText_ = peerTextOf(addr, ip, port);
         localFamily_ = addr.ss_family;
         localIp_ = ip;
@@ -166,31 +209,72 @@ void TcpConnection::describeEndpoints() {
     }
 }
 
+std::string TcpConnection::localText() const {
+    if (!localKnown_) describeLocal();
+    return localText_;
+}
+
+int TcpConnection::localFamily() const {
+    if (!localKnown_) describeLocal();
+    return localFamily_;
+}
+
+const std::string& TcpConnection::localIp() const {
+    if (!localKnown_) describeLocal();
+    return localIp_;
+}
+
+unsigned short TcpConnection::localPort() const {
+    if (!localKnown_) describeLocal();
+    return localPort_;
+}
+
 void TcpConnection::onEvents(uint32_t events) {
     std::weak_ptr<bool> alive = alive_;
+    announced_ = false;
     if (connecting_) {
-        int err = 0;
-        socklen_t len = sizeof err;
-        ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+        if (!(events & (kWritable | kHangup))) return;
         connecting_ = false;
-        if (err != 0) {
-            loop_.unwatch(fd_);
-            // nginx learns of a refused non-blocking connect from its first recv(), and logs it so.
-            if (handler_) handler_->onConnectFailed(errnoText("recv()", err));
-            return;
+        if (events & kHangup) {
+            int err = 0;
+            socklen_t len = sizeof err;
+            ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+            if (err != 0) {
+                // nginx learns of a refused non-blocking connect from its first recv(), and logs it so.
+                if (handler_) handler_->onConnectFailed(errnoText("recv()", err));
+                return;
+            }
         }
-        describeEndpoints();
-        updateInterest();
+        writeReady_ = true;
         if (handler_) handler_->onConnected();
-        if (!alive.lock()) return;
-        if (pendingWrite() > 0) flush();
-        return;
-    }
-    if ((events & kWritable) && pendingWrite() > 0) {
-        flush();
         if (!alive.lock() || fd_ < 0) return;
     }
-    if ((events & kReadable) && wantRead_ && handler_) handler_->onReadable();
+    if (events & kPeerClosed) peerClosed_ = true;
+    if (events & kWritable) {
+        writeReady_ = true;
+        if (pendingWrite() > 0) {
+            flush();
+        } else if (writeBlocked_) {  // a splice into this socket had to wait
+            writeBlocked_ = false;
+            if (handler_) handler_->onWriteDrained();
+        }
+        if (!alive.lock() || fd_ < 0) return;
+    }
+    if (events & kReadable) {
+        readReady_ = true;
+        if (wantRead_ && handler_) {
+            handler_->onReadable();
+            if (!alive.lock() || fd_ < 0) return;
+        }
+        // Level-triggered behaviour for the session: bytes it left waiting are announced again.
+        if (wantRead_ && readReady_) announceReadable();
+    }
+}
+
+void TcpConnection::announceReadable() {
+    if (announced_ || fd_ < 0 || connecting_) return;
+    announced_ = true;
+    loop_.signalReady(fd_, kReadable);
 }
 
 ReadResult TcpConnection::read(char* into, size_t capacity) { return receive(into, capacity, 0); }
@@ -207,9 +291,12 @@ ReadResult TcpConnection::receive(char* into, size_t capacity, int flags) {
     if (n > 0) {
         result.status = ReadResult::Data;
         result.bytes = static_cast<size_t>(n);
+        // A short read emptied the socket: new bytes will make a new edge (nginx reasons the same way).
+        if (!(flags & MSG_PEEK) && result.bytes < capacity) sawShortRead();
     } else if (n == 0) {
         result.status = capacity == 0 ? ReadResult::WouldBlock : ReadResult::Eof;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+        if (errno != EINTR) readReady_ = false;
         result.status = ReadResult::WouldBlock;
     } else {
         result.status = ReadResult::Error;
@@ -220,64 +307,81 @@ ReadResult TcpConnection::receive(char* into, size_t capacity, int flags) {
 
 void TcpConnection::write(std::string_view bytes) {
     if (fd_ < 0 || bytes.empty()) return;
-    if (outputSent_ > 0 && outputSent_ == output_.size()) {
-        output_.clear();
-        outputSent_ = 0;
+    if (pendingWrite() > 0 || connecting_ || !writeReady_) {
+        output_.append(bytes.data(), bytes.size());
+        return;
     }
-    output_.append(bytes.data(), bytes.size());
-    if (!connecting_) flush();
+    // Nothing queued: hand the bytes to the kernel straight from the caller's buffer, keep only the rest.
+    output_.clear();
+    outputSent_ = 0;
+    while (!bytes.empty()) {
+        const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            bytes.remove_prefix(static_cast<size_t>(n));
+            if (!bytes.empty()) sawWriteWouldBlock();  // a short send filled the socket buffer
+            if (!writeReady_) break;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            sawWriteWouldBlock();
+            break;
+        }
+        failWrite(errno);
+        return;
+    }
+    output_.assign(bytes.data(), bytes.size());
+}
+
+void TcpConnection::sawWriteWouldBlock() {
+    writeReady_ = false;
+    writeBlocked_ = true;
+}
+
+void TcpConnection::failWrite(int err) {
+    output_.clear();
+    outputSent_ = 0;
+    if (handler_) handler_->onWriteFailed(errnoText("send()", err));
 }
 
 void TcpConnection::flush() {
-    std::weak_ptr<bool> alive = alive_;
     while (outputSent_ < output_.size()) {
         const ssize_t n =
             ::send(fd_, output_.data() + outputSent_, output_.size() - outputSent_, MSG_NOSIGNAL);
         if (n > 0) {
             outputSent_ += static_cast<size_t>(n);
+            if (outputSent_ < output_.size()) {
+                sawWriteWouldBlock();
+                return;
+            }
             continue;
         }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            writeBlocked_ = true;
-            break;
-        }
         if (n < 0 && errno == EINTR) continue;
-        const std::string error = errnoText("send()", errno);
-        output_.clear();
-        outputSent_ = 0;
-        updateInterest();
-        if (handler_) handler_->onWriteFailed(error);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            sawWriteWouldBlock();
+            return;
+        }
+        failWrite(errno);
         return;
     }
-    const bool drained = outputSent_ == output_.size();
-    const bool report = drained && writeBlocked_;
-    if (drained) {
-        output_.clear();
-        outputSent_ = 0;
-        writeBlocked_ = false;
-    }
-    updateInterest();
+    output_.clear();
+    outputSent_ = 0;
+    const bool report = writeBlocked_;
+    writeBlocked_ = false;
     if (report && handler_) handler_->onWriteDrained();
 }
 
 void TcpConnection::setReadInterest(bool wanted) {
     wantRead_ = wanted;
-    updateInterest();
-}
-
-void TcpConnection::updateInterest() {
-    if (fd_ < 0 || connecting_) return;
-    uint32_t interest = 0;
-    if (wantRead_) interest |= kReadable;
-    if (pendingWrite() > 0) interest |= kWritable;
-    loop_.setInterest(fd_, interest);
+    if (wanted && readReady_) announceReadable();
 }
 
 void TcpConnection::close() {
     if (fd_ < 0) return;
-    loop_.unwatch(fd_);
+    loop_.forget(fd_);  // close() takes the socket out of epoll by itself
     ::close(fd_);
     fd_ = -1;
+    --openSockets;
     *alive_ = false;
     alive_ = std::make_shared<bool>(false);
 }

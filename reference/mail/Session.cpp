@@ -60,7 +60,10 @@ void Session::log(core::LogLevel level, const std::string& message) {
     // Before authentication the protocol knows the login nginx would show (USER, a decoded SASL user name).
     // Before authentication a login being typed (USER, a SASL user name) wins over one that already failed.
     const std::string typed = phase_ == Phase::PreAuth ? protocol_->loginForLog() : std::string();
-    const std::string login = !typed.empty() ? typed : !login_.empty() ? login_ : protocol_->loginForLog();
+    const std::string login = !typed.empty()    ? typed
+                              : !login_.empty() ? login_
+                              : protocol_       ? protocol_->loginForLog()
+                                                : std::string();
     if (!login.empty()) line += ", login: \"" + login + "\"";
     if (!upstream_.empty()) line += ", upstream: " + upstream_;
     deps_.log.write(level, line);
@@ -470,7 +473,10 @@ void Session::logAuthFailure(const auth::AuthOutcome& outcome) {
             logError("auth http server " + outcome.peer + " " + outcome.error);
             return;
         case auth::AuthOutcome::ConnectFailed:
-            logError(outcome.error);
+            // No free connection in the worker's pool (worker_connections): nginx says so at alert level.
+            log(core::TcpConnection::isConnectionPoolExhausted(outcome.error) ? core::LogLevel::Alert
+                                                                              : core::LogLevel::Error,
+                outcome.error);
             return;
         case auth::AuthOutcome::Closed:
             // A clean EOF or an oversized head: nginx logs nothing at error level.
@@ -511,7 +517,8 @@ void Session::connectBackend(const std::string& ip, unsigned short port) {
 void Session::onBackendConnectFailed(const std::string& error) {
     // A refused non-blocking connect is learnt from the first read, and logged while reading (spec 8.1).
     if (error.rfind("recv()", 0) == 0) action_ = "reading response from upstream";
-    logError(error);
+    log(core::TcpConnection::isConnectionPoolExhausted(error) ? core::LogLevel::Alert : core::LogLevel::Error,
+        error);
     failInternal();
 }
 
@@ -588,6 +595,22 @@ void Session::startRelay(const std::string& finalReply) {
     // Pipelined bytes that followed the login command go to the backend first.
     relay_->start(protocol_->takeUnconsumedInput());
     toClient(finalReply);
+    releaseLoginState();
+}
+
+// Proxy mode needs nothing the login used: free it, so that an idle proxied session stays small.
+void Session::releaseLoginState() {
+    protocol_.reset();
+    backendLogin_.reset();
+    backendSide_.reset();  // the relay handles the backend's events now
+    authClient_.reset();
+    resolver_.reset();
+    credentials_ = Credentials{};
+    std::string().swap(authRequestBytes_);
+    std::string().swap(backendReply_);
+    deps_.makeAuthClient = nullptr;
+    deps_.makeResolver = nullptr;
+    deps_.secure = nullptr;
 }
 
 // nginx logs a failed side with its direction: the client's errors at info, the backend's at error; every
@@ -624,7 +647,13 @@ void Session::onRelayEnded(backend::Relay::End end, const std::string& detail) {
 
 // ---- endings ----
 
-void Session::failInternal() { closeAfterWrite(protocol_->internalErrorReply()); }
+void Session::failInternal() {
+    if (!protocol_) {  // proxy mode has no reply of its own to send
+        finish();
+        return;
+    }
+    closeAfterWrite(protocol_->internalErrorReply());
+}
 
 void Session::closeAfterWrite(const std::string& finalBytes) {
     if (phase_ == Phase::Closing || phase_ == Phase::Done) return;

@@ -108,6 +108,7 @@ class Session : private core::ConnectionHandler {
     void onBackendReadable();
     void onBackendLoginStep(const BackendStep& step);
     void startRelay(const std::string& finalReply);
+    void releaseLoginState();
     void onRelayEnded(backend::Relay::End end, const std::string& detail);
 
     // endings

@@ -34,6 +34,7 @@ class ManualTimers : public core::Timers {
         now_ = until;
     }
     size_t armed() const { return timers_.size(); }
+    core::TimePoint now() const override { return core::TimePoint(now_); }
 
   private:
     core::TimerId next_ = 1;

@@ -134,7 +134,7 @@ TEST(TcpConnectionTest, InvalidAddressFailsThroughTheLoopNotSynchronously) {
 TEST(TcpConnectionTest, AdoptTakesThePeerFromAcceptWhenGetpeernameCannotTellIt) {
     // A unix socketpair has no IP peer, like a client that reset before getpeername(): accept's address wins.
     int fds[2];
-    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
     sockaddr_storage peer{};
     auto* in = reinterpret_cast<sockaddr_in*>(&peer);
     in->sin_family = AF_INET;
@@ -158,7 +158,7 @@ class DrainRecorder : public ConnectionHandler {
 
 TEST(TcpConnectionTest, OnlyAWriteThatHadToWaitReportsItsDrain) {
     int pair[2];
-    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair), 0);
     int small = 4096;
     ::setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
     EventLoop loop;
@@ -188,6 +188,114 @@ TEST(TcpConnectionTest, OnlyAWriteThatHadToWaitReportsItsDrain) {
     EXPECT_EQ(conn->pendingWrite(), 0u);
     EXPECT_EQ(recorder.drains, 1);
     ::close(pair[1]);
+}
+
+// Edge-triggered underneath, level-triggered as sessions see it: bytes a handler leaves unread are announced
+// again on the next turn, and the peer's FIN queued behind data is not lost when the data is read short.
+class ChunkReader : public ConnectionHandler {
+  public:
+    ChunkReader(EventLoop& loop, size_t chunk) : loop_(loop), chunk_(chunk) {}
+    void onReadable() override {
+        ++calls;
+        std::string buffer(chunk_, '\0');
+        const ReadResult result = conn->read(buffer.data(), buffer.size());
+        if (result.status == ReadResult::Data) received.append(buffer, 0, result.bytes);
+        if (result.status == ReadResult::Eof) {
+            eof = true;
+            loop_.stop();
+        }
+    }
+    EventLoop& loop_;
+    size_t chunk_;
+    Connection* conn = nullptr;
+    std::string received;
+    bool eof = false;
+    int calls = 0;
+};
+
+TEST(TcpConnectionTest, BytesLeftUnreadAreAnnouncedAgainAndTheEndAfterThemIsSeen) {
+    int pair[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair), 0);
+    ASSERT_EQ(::send(pair[1], "0123456789abcdef", 16, 0), 16);
+    ::close(pair[1]);  // data and the end of stream arrive together: one edge for both
+    EventLoop loop;
+    auto conn = TcpConnection::adopt(loop, pair[0]);
+    ChunkReader reader(loop, 5);  // reads 5 bytes per call, so 4 calls for data and one for the end
+    reader.conn = conn.get();
+    conn->setHandler(&reader);
+    loop.addTimer(Millis(5000), [&] { loop.stop(); });
+    loop.run();
+    EXPECT_EQ(reader.received, "0123456789abcdef");
+    EXPECT_TRUE(reader.eof);
+}
+
+TEST(TcpConnectionTest, ReadingResumesWhenInterestReturnsWithBytesWaiting) {
+    int pair[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair), 0);
+    EventLoop loop;
+    auto conn = TcpConnection::adopt(loop, pair[0]);
+    ChunkReader reader(loop, 64);
+    reader.conn = conn.get();
+    conn->setHandler(&reader);
+    conn->setReadInterest(false);
+    ASSERT_EQ(::send(pair[1], "hello", 5, 0), 5);
+    loop.addTimer(Millis(20), [&] { loop.stop(); });
+    loop.run();
+    EXPECT_EQ(reader.calls, 0) << "not asked to read";
+    // The edge has passed; turning interest back on must still deliver what is waiting.
+    conn->setReadInterest(true);
+    ::close(pair[1]);
+    loop.addTimer(Millis(5000), [&] { loop.stop(); });
+    loop.run();
+    EXPECT_EQ(reader.received, "hello");
+    EXPECT_TRUE(reader.eof);
+}
+
+TEST(EventLoopTest, ASignalForAForgottenDescriptorIsNotDelivered) {
+    int pair[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair), 0);
+    EventLoop loop;
+    int heard = 0;
+    loop.watch(
+        pair[0], 0, [&](uint32_t) { ++heard; }, Trigger::Level);
+    loop.signalReady(pair[0], kReadable);
+    loop.forget(pair[0]);
+    loop.post([&] { loop.stop(); });
+    loop.run();
+    EXPECT_EQ(heard, 0);
+    ::close(pair[0]);
+    ::close(pair[1]);
+}
+
+TEST(EventLoopTest, AnExclusiveListenerCanBePausedAndResumed) {
+    Listener listener;
+    EventLoop loop;
+    int accepted = 0;
+    loop.watch(
+        listener.fd, kReadable,
+        [&](uint32_t) {
+            const int fd = ::accept(listener.fd, nullptr, nullptr);
+            if (fd >= 0) ::close(fd);
+            ++accepted;
+            loop.stop();
+        },
+        Trigger::Exclusive);
+    loop.setInterest(listener.fd, 0);  // paused (as after EMFILE): removed from epoll
+    const int client = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(listener.port);
+    ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    loop.addTimer(Millis(20), [&] { loop.stop(); });
+    loop.run();
+    EXPECT_EQ(accepted, 0);
+    loop.setInterest(listener.fd, kReadable);
+    loop.addTimer(Millis(5000), [&] { loop.stop(); });
+    loop.run();
+    EXPECT_EQ(accepted, 1);
+    loop.unwatch(listener.fd);
+    ::close(client);
 }
 
 TEST(FormatAddressTest, BracketsIpv6) {
