@@ -64,8 +64,8 @@ Relay::Relay(core::Connection& client, core::Connection& backend, core::Timers& 
       timers_(timers),
       settings_(settings),
       finished_(std::move(finished)),
-      upstream_{client, backend, nullptr, nullptr, settings.clientToBackendBuffer, true, false, {}},
-      downstream_{backend, client, nullptr, nullptr, settings.backendToClientBuffer, false, false, {}},
+      upstream_{client, backend, nullptr, nullptr, settings.clientToBackendBuffer, true, false, false, {}},
+      downstream_{backend, client, nullptr, nullptr, settings.backendToClientBuffer, false, false, false, {}},
       clientSide_(std::make_unique<Side>(*this, true)),
       backendSide_(std::make_unique<Side>(*this, false)) {
     core::TcpConnection* clientTcp = plainTcp(client);
@@ -119,9 +119,13 @@ void Relay::onIdleTimer() {
 
 void Relay::pump(Direction& d) {
     if (ended_ || d.fromEof) return;
-    if (!d.spliceFrom) {
-        copyOnce(d);
-        return;
+    if (!d.spliceFrom || !d.bulk) {
+        // A burst starts with an ordinary read into the shared buffer: a command or a reply of a few bytes
+        // costs less as recv()+send() than as two splices. A read that fills the buffer means bulk: the rest
+        // of the burst goes by splice.
+        const size_t moved = copyOnce(d);
+        if (!d.spliceFrom || moved < d.bufferSize || ended_) return;
+        d.bulk = true;
     }
     for (int round = 0; round < kRoundsPerEvent; ++round) {
         if (!deliverHeld(d) || !spliceIn(d)) return;
@@ -167,13 +171,16 @@ bool Relay::spliceIn(Direction& d) {
     if (!SplicePipes::forThisWorker().acquire(d.pipe)) {
         d.spliceFrom = nullptr;  // out of descriptors: copy from now on
         d.spliceTo = nullptr;
-        return copyOnce(d);
+        return copyOnce(d) > 0;
     }
     const ssize_t n = ::splice(d.spliceFrom->fd(), nullptr, d.pipe.writeEnd, nullptr, kSpliceChunk,
                                SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
         d.pipe.held = static_cast<size_t>(n);
-        if (static_cast<size_t>(n) < kSpliceChunk) d.spliceFrom->sawShortRead();
+        if (static_cast<size_t>(n) < kSpliceChunk) {
+            d.spliceFrom->sawShortRead();
+            d.bulk = false;  // the burst is over: the next one starts with a plain read
+        }
         return true;
     }
     SplicePipes::forThisWorker().release(d.pipe);
@@ -183,6 +190,7 @@ bool Relay::spliceIn(Direction& d) {
     }
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
         d.spliceFrom->sawReadWouldBlock();
+        d.bulk = false;
         return false;
     }
     if (errno == EINTR) return false;
@@ -190,33 +198,34 @@ bool Relay::spliceIn(Direction& d) {
     return false;
 }
 
-// The copying path: one read per event, as much as the configured buffer holds.
-bool Relay::copyOnce(Direction& d) {
-    if (ended_ || d.fromEof) return false;
+// The copying path: one read, as much as the configured buffer holds. Returns the bytes read and handed to
+// the other side in full (0 when nothing was read, or the other side could not take it all now).
+size_t Relay::copyOnce(Direction& d) {
+    if (ended_ || d.fromEof) return 0;
     char* buffer = sharedBuffer(d.bufferSize);
     const core::ReadResult result = d.from.read(buffer, d.bufferSize);
     switch (result.status) {
         case core::ReadResult::WouldBlock:
-            return false;
+            return 0;
         case core::ReadResult::Error:
             end(d.fromIsClient ? End::ClientReadFailed : End::BackendReadFailed, result.error);
-            return false;
+            return 0;
         case core::ReadResult::Eof:
             fromClosed(d);
-            return false;
+            return 0;
         case core::ReadResult::Data: {
             std::weak_ptr<bool> alive = alive_;
             d.to.write(std::string_view(buffer, result.bytes));  // a failed write may end (and destroy) us
-            if (!alive.lock() || ended_) return false;
+            if (!alive.lock() || ended_) return 0;
             // Backpressure: stop reading this side until the other has taken what we have.
             if (d.to.pendingWrite() > 0) {
                 d.from.setReadInterest(false);
-                return false;
+                return 0;
             }
-            return true;
+            return result.bytes;
         }
     }
-    return false;
+    return 0;
 }
 
 // Half-close is not propagated: once what this side sent is delivered, the session is done.

@@ -1,9 +1,9 @@
 // Proxy mode (spec 8.8): bytes copied both ways uninterpreted, with backpressure, until either side is done.
 // proxy_timeout is re-armed only by client-side events, as nginx does.
 //
-// Between two plain TCP sockets the bytes move with splice(2) through a pipe borrowed per burst (no copy into
-// the process, a few system calls per 64 KiB); otherwise (TLS) through a buffer the worker's relays share,
-// so an idle session holds no relay buffer either way.
+// Between two plain TCP sockets a bulk burst moves with splice(2) through a pipe borrowed for it (no copy
+// into the process, a few system calls per 64 KiB); short exchanges and TLS go through a buffer the worker's
+// relays share, so an idle session holds no relay buffer either way.
 #pragma once
 
 #include <chrono>
@@ -59,12 +59,13 @@ class Relay {
         size_t bufferSize;
         bool fromIsClient;
         bool fromEof = false;
+        bool bulk = false;  // this burst filled a plain read: splice the rest of it
         SplicePipe pipe;
     };
     void pump(Direction& d);
     bool deliverHeld(Direction& d);
     bool spliceIn(Direction& d);
-    bool copyOnce(Direction& d);
+    size_t copyOnce(Direction& d);
     void fromClosed(Direction& d);
     void toDrained(Direction& d);
     void end(End how, const std::string& detail);
