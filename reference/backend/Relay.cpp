@@ -12,9 +12,8 @@ namespace mailwire::backend {
 
 namespace {
 
-// One burst moves at most this much before other sessions get a turn.
-constexpr size_t kSpliceChunk = 64 * 1024;
-constexpr int kRoundsPerEvent = 16;
+// Splices (each up to the pipe's capacity) one event may make before other sessions get a turn.
+constexpr int kRoundsPerEvent = 4;
 
 std::string failedCall(const char* call, int err) {
     return std::string(call) + " failed (" + std::to_string(err) + ": " + std::strerror(err) + ")";
@@ -123,8 +122,9 @@ void Relay::pump(Direction& d) {
         // A burst starts with an ordinary read into the shared buffer: a command or a reply of a few bytes
         // costs less as recv()+send() than as two splices. A read that fills the buffer means bulk: the rest
         // of the burst goes by splice.
-        const size_t moved = copyOnce(d);
-        if (!d.spliceFrom || moved < d.bufferSize || ended_) return;
+        std::weak_ptr<bool> alive = alive_;
+        const size_t moved = copyOnce(d);  // may end (and destroy) the relay
+        if (!alive.lock() || ended_ || !d.spliceFrom || moved < d.bufferSize) return;
         d.bulk = true;
     }
     for (int round = 0; round < kRoundsPerEvent; ++round) {
@@ -173,14 +173,12 @@ bool Relay::spliceIn(Direction& d) {
         d.spliceTo = nullptr;
         return copyOnce(d) > 0;
     }
-    const ssize_t n = ::splice(d.spliceFrom->fd(), nullptr, d.pipe.writeEnd, nullptr, kSpliceChunk,
+    const ssize_t n = ::splice(d.spliceFrom->fd(), nullptr, d.pipe.writeEnd, nullptr, d.pipe.capacity,
                                SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
+        // A short splice does not prove the socket empty (the pipe may have run out of slots first): only
+        // EAGAIN ends the burst.
         d.pipe.held = static_cast<size_t>(n);
-        if (static_cast<size_t>(n) < kSpliceChunk) {
-            d.spliceFrom->sawShortRead();
-            d.bulk = false;  // the burst is over: the next one starts with a plain read
-        }
         return true;
     }
     SplicePipes::forThisWorker().release(d.pipe);
@@ -190,7 +188,7 @@ bool Relay::spliceIn(Direction& d) {
     }
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
         d.spliceFrom->sawReadWouldBlock();
-        d.bulk = false;
+        d.bulk = false;  // the burst is over: the next one starts with a plain read
         return false;
     }
     if (errno == EINTR) return false;

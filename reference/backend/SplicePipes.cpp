@@ -8,6 +8,9 @@ namespace mailwire::backend {
 namespace {
 
 constexpr size_t kMaxSpare = 64;
+// Larger pipes move a bulk transfer in fewer system calls; the kernel caps the size (pipe-max-size, per-user
+// pipe pages), and a refusal just leaves the default 64 KiB.
+constexpr int kWantedCapacity = 1 << 20;
 
 void closePipe(SplicePipe& pipe) {
     if (pipe.readEnd >= 0) ::close(pipe.readEnd);
@@ -39,6 +42,9 @@ bool SplicePipes::acquire(SplicePipe& pipe) {
     pipe.readEnd = ends[0];
     pipe.writeEnd = ends[1];
     pipe.held = 0;
+    ::fcntl(pipe.writeEnd, F_SETPIPE_SZ, kWantedCapacity);
+    const int capacity = ::fcntl(pipe.writeEnd, F_GETPIPE_SZ);
+    if (capacity > 0) pipe.capacity = static_cast<size_t>(capacity);
     return true;
 }
 

@@ -11,7 +11,8 @@ namespace mailwire::backend {
 struct SplicePipe {
     int readEnd = -1;
     int writeEnd = -1;
-    size_t held = 0;  // bytes in the pipe, not yet delivered
+    size_t held = 0;          // bytes in the pipe, not yet delivered
+    size_t capacity = 65536;  // what one splice into it may move
     bool open() const { return readEnd >= 0; }
 };
 
