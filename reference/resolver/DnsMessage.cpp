@@ -91,6 +91,8 @@ std::optional<std::string> buildQuery(uint16_t id, const std::string& name, Reco
     put16(query, 0);
     std::string trimmed = name;
     if (!trimmed.empty() && trimmed.back() == '.') trimmed.pop_back();
+    // Only one trailing dot is the root; "a.." ends in an empty label (the loop below would drop it).
+    if (!trimmed.empty() && trimmed.back() == '.') return std::nullopt;
     if (trimmed.size() > 253) return std::nullopt;
     size_t start = 0;
     while (start < trimmed.size()) {

@@ -45,6 +45,9 @@ TEST(DnsMessageTest, BuildsARecursiveQuery) {
 
 TEST(DnsMessageTest, RefusesNamesThatCannotBeEncoded) {
     EXPECT_FALSE(buildQuery(1, "a..b", RecordType::A));
+    // Found by tests/fuzz (dns_message): "70.." was queried as "70".
+    EXPECT_FALSE(buildQuery(1, "70..", RecordType::A));
+    EXPECT_FALSE(buildQuery(1, "..", RecordType::A));
     EXPECT_FALSE(buildQuery(1, std::string(64, 'a') + ".test", RecordType::A));
     EXPECT_FALSE(buildQuery(1, std::string(254, 'a'), RecordType::A));
     EXPECT_TRUE(buildQuery(1, std::string(63, 'a') + ".test", RecordType::A));
