@@ -150,7 +150,7 @@ def test_invalid_fixture_reports_its_line():
     assert str(caught.value) == (f"{path}:13: unknown client step 'expect_lines' (allowed: send, send_raw, "
                                  "send_random, send_line_of, expect, expect_re, expect_any_order, expect_close, "
                                  "expect_silence_ms, wait_ms, stall_ms, close, reset, half_close, tls, starttls, "
-                                 "send_proxy, reconnect)")
+                                 "send_proxy, reconnect, hold_connections)")
 
 
 def test_pytest_shows_an_invalid_scenario_as_a_failure_naming_file_and_line():

@@ -7,6 +7,7 @@
 
 #include "core/EventLoop.h"
 #include "core/TcpConnection.h"
+#include "reference/core/LoopbackListener.h"
 
 namespace mailwire::core {
 namespace {
@@ -38,23 +39,6 @@ TEST(EventLoopTest, PostedTasksRunAfterTheCurrentTurn) {
     EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
 }
 
-// A listening socket on 127.0.0.1:0 for the tests below.
-struct Listener {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    unsigned short port = 0;
-    Listener() {
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-        ::listen(fd, 8);
-        socklen_t len = sizeof addr;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-        port = ntohs(addr.sin_port);
-    }
-    ~Listener() { ::close(fd); }
-};
-
 class Recorder : public ConnectionHandler {
   public:
     explicit Recorder(EventLoop& loop) : loop_(loop) {}
@@ -82,7 +66,7 @@ class Recorder : public ConnectionHandler {
 
 TEST(TcpConnectionTest, ConnectsWritesAndReadsUntilEof) {
     EventLoop loop;
-    Listener listener;
+    LoopbackListener listener;
     Recorder client(loop);
     auto conn = TcpConnection::connect(loop, "127.0.0.1", listener.port, &client);
     client.conn = conn.get();
@@ -109,7 +93,7 @@ TEST(TcpConnectionTest, RefusedConnectIsReportedThroughTheHandler) {
     EventLoop loop;
     unsigned short closedPort = 0;
     {
-        Listener gone;
+        LoopbackListener gone;
         closedPort = gone.port;
     }
     Recorder client(loop);
@@ -268,7 +252,7 @@ TEST(EventLoopTest, ASignalForAForgottenDescriptorIsNotDelivered) {
 }
 
 TEST(EventLoopTest, AnExclusiveListenerCanBePausedAndResumed) {
-    Listener listener;
+    LoopbackListener listener;
     EventLoop loop;
     int accepted = 0;
     loop.watch(
