@@ -1,0 +1,7 @@
+"""`/usr/bin/python3 -m harness.soak [options]` from the repository root."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
