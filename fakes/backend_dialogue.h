@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace mailwire::fake {
@@ -17,6 +18,15 @@ class DialogueActions {
     // Shuts down the write side once everything written has gone out (recorded as `half_close`); reading
     // goes on.
     virtual void halfClose() = 0;
+    // Writes `bytes` bytes made by repeating `pattern` (a bulk download). A session may stream it without
+    // ever holding it whole; by default it is built and sent as one send().
+    virtual void sendRepeated(const std::string& pattern, std::uint64_t bytes) {
+        std::string text;
+        text.reserve(static_cast<std::size_t>(bytes));
+        while (text.size() + pattern.size() <= bytes) text += pattern;
+        text.append(pattern, 0, static_cast<std::size_t>(bytes - text.size()));
+        send(text);
+    }
 };
 
 struct DialogueNeed {

@@ -1,5 +1,6 @@
 #include "backend_profile.h"
 
+#include "bulk_profile.h"
 #include "communigate_profile.h"
 #include "dovecot_profile.h"
 #include "postfix_profile.h"
@@ -21,10 +22,14 @@ const std::vector<BackendProfile>& backendProfiles() {
          make<CommuniGateImapDialogue>},
         {"imap", "dovecot", "Dovecot-like: LOGIN succeeds, one message in INBOX for SELECT/FETCH, LOGOUT",
          make<DovecotImapDialogue>},
+        {"imap", "bulk", "default dialogue; FETCH n BODY[]<0.N> sends an N-byte literal (benchmark)",
+         make<BulkImapDialogue>},
         {"pop3", "communigate", "CommuniGate Pro-like: USER +OK, PASS (any) -> -ERR ... mailbox overflow",
          make<CommuniGatePop3Dialogue>},
         {"pop3", "dovecot", "Dovecot-like: USER/PASS succeed, one message for STAT/LIST/RETR, QUIT",
          make<DovecotPop3Dialogue>},
+        {"pop3", "bulk", "default dialogue; RETR N sends an N-byte message (benchmark)",
+         make<BulkPop3Dialogue>},
         {"smtp", "communigate", "CommuniGate Pro-like: XCLIENT -> 220, AUTH -> 535 5.7.0 mailbox overflow",
          make<CommuniGateSmtpDialogue>},
         {"smtp", "postfix", "Postfix-like: EHLO with XCLIENT, XCLIENT -> new 220 greeting, MAIL/RCPT/DATA",

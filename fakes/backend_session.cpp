@@ -153,6 +153,15 @@ void BackendSession::send(const std::string& bytes) {
     socket_.write(bytes);
 }
 
+void BackendSession::sendRepeated(const std::string& pattern, std::uint64_t bytes) {
+    if (closed_) return;
+    if (context_.transcript.records()) {
+        DialogueActions::sendRepeated(pattern, bytes);  // the transcript shows every byte
+        return;
+    }
+    socket_.writeRepeated(pattern, bytes);
+}
+
 void BackendSession::sendPiece(const std::string& bytes) {
     if (closed_) return;
     context_.transcript.send(context_.conn, bytes, true);

@@ -38,6 +38,7 @@ class BackendSession : public Session, private SocketConnection::Owner, private 
     void send(const std::string& bytes) override;
     void sendPiece(const std::string& bytes) override;
     void halfClose() override;
+    void sendRepeated(const std::string& pattern, std::uint64_t bytes) override;
 
     SessionContext context_;
     std::unique_ptr<BackendDialogue> dialogue_;

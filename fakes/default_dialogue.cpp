@@ -11,6 +11,12 @@ DialogueNeed DefaultDialogue::run(DialogueActions& actions) {
         actions.send(replies_);
         replies_.clear();
     }
+    if (repeatedBytes_ > 0) {
+        actions.sendRepeated(repeatedPattern_, repeatedBytes_);
+        repeatedBytes_ = 0;
+        if (!afterRepeated_.empty()) actions.send(afterRepeated_);
+        afterRepeated_.clear();
+    }
     if (closing_) return {DialogueNeed::Kind::Close};
     if (ended_) return {DialogueNeed::Kind::Done};
     return {DialogueNeed::Kind::Line};

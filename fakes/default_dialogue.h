@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "backend_dialogue.h"
@@ -16,7 +17,13 @@ class DefaultDialogue : public BackendDialogue {
 
   protected:
     explicit DefaultDialogue(std::string greeting) : greeting_(std::move(greeting)) {}
-    void reply(const std::string& bytes) { replies_ += bytes; }  // written at the next run()
+    // Written at the next run(), in order.
+    void reply(const std::string& bytes) { (repeatedBytes_ > 0 ? afterRepeated_ : replies_) += bytes; }
+    // `bytes` bytes of `pattern` repeated, after the replies so far (one per run(); see sendRepeated()).
+    void replyRepeated(const std::string& pattern, std::uint64_t bytes) {
+        repeatedPattern_ = pattern;
+        repeatedBytes_ = bytes;
+    }
     void closeAfterReplies() { closing_ = true; }
     bool closing() const { return closing_; }
 
@@ -26,6 +33,9 @@ class DefaultDialogue : public BackendDialogue {
     bool ended_ = false;
     bool closing_ = false;
     std::string replies_;
+    std::string repeatedPattern_;
+    std::uint64_t repeatedBytes_ = 0;
+    std::string afterRepeated_;  // replies queued after the repeated bytes
 };
 
 }  // namespace mailwire::fake

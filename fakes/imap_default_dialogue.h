@@ -16,6 +16,9 @@ class ImapDefaultDialogue : public DefaultDialogue {
     ImapDefaultDialogue() : DefaultDialogue(kGreeting) {}
     void takeLine(const std::string& line) override;
 
+  protected:
+    bool inLiteral() const { return literalLeft_ > 0; }
+
   private:
     void continueCommand(std::string text);
 

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -15,6 +16,7 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 // Reads per readiness event, so one flooding peer cannot starve the others.
 constexpr int kReadsPerEvent = 8;
+constexpr std::size_t kRepeatedChunk = 256 * 1024;  // most bytes one send() of a repeated write offers
 }  // namespace
 
 SocketConnection::SocketConnection(EventLoop& loop, int fd, Owner& owner)
@@ -30,9 +32,9 @@ SocketConnection::~SocketConnection() {
 void SocketConnection::write(std::string_view bytes) {
     if (fd_ < 0 || closing_ || bytes.empty()) return;
     if (output_.empty() || lastIsPiece_)
-        output_.emplace_back(bytes);
+        output_.push_back({std::string(bytes)});
     else
-        output_.back().append(bytes);
+        output_.back().bytes.append(bytes);
     lastIsPiece_ = false;
     flush();
 }
@@ -44,8 +46,20 @@ void SocketConnection::writePiece(std::string_view bytes) {
         ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
         noDelay_ = true;
     }
-    output_.emplace_back(bytes);
+    output_.push_back({std::string(bytes)});
     lastIsPiece_ = true;
+    flush();
+}
+
+void SocketConnection::writeRepeated(const std::string& pattern, std::uint64_t bytes) {
+    if (fd_ < 0 || closing_ || bytes == 0 || pattern.empty()) return;
+    Pending entry;
+    // Enough copies that one send() can fill a socket buffer from any offset within the pattern.
+    while (entry.bytes.size() < kRepeatedChunk + pattern.size()) entry.bytes += pattern;
+    entry.patternSize = pattern.size();
+    entry.repeated = bytes;
+    output_.push_back(std::move(entry));
+    lastIsPiece_ = true;  // later writes go after it, in entries of their own
     flush();
 }
 
@@ -71,6 +85,7 @@ void SocketConnection::resetWhenFlushed() {
 void SocketConnection::closeNow() {
     if (fd_ < 0) return;
     output_.clear();
+    frontSent_ = 0;
     if (registered_) loop_.remove(registration_);
     registered_ = false;
     ::close(fd_);
@@ -107,13 +122,23 @@ void SocketConnection::readAvailable() {
 
 void SocketConnection::flush() {
     while (fd_ >= 0 && !output_.empty()) {
-        std::string& next = output_.front();
-        ssize_t sent = ::send(fd_, next.data(), next.size(), MSG_NOSIGNAL);
+        Pending& next = output_.front();
+        const char* data = next.bytes.data() + frontSent_;
+        std::size_t size = next.bytes.size() - static_cast<std::size_t>(frontSent_);
+        if (next.patternSize > 0) {
+            std::size_t offset = static_cast<std::size_t>(frontSent_ % next.patternSize);
+            data = next.bytes.data() + offset;
+            size = static_cast<std::size_t>(
+                std::min<std::uint64_t>(next.repeated - frontSent_, next.bytes.size() - offset));
+        }
+        ssize_t sent = ::send(fd_, data, size, MSG_NOSIGNAL);
         if (sent > 0) {
-            if (static_cast<std::size_t>(sent) == next.size())
+            // An offset, not erase(): erasing the front of a large reply would copy it on every send.
+            frontSent_ += static_cast<std::size_t>(sent);
+            if (frontSent_ == (next.patternSize > 0 ? next.repeated : next.bytes.size())) {
                 output_.pop_front();
-            else
-                next.erase(0, static_cast<std::size_t>(sent));
+                frontSent_ = 0;
+            }
             continue;
         }
         if (sent < 0 && errno == EINTR) continue;

@@ -35,6 +35,9 @@ class SocketConnection : public IoHandler {
     // Writes `bytes` with send() calls of their own, never merged with other writes, and with TCP_NODELAY on
     // so Nagle does not hold them back (a split send, piece by piece).
     void writePiece(std::string_view bytes);
+    // Writes `bytes` bytes of `pattern` repeated, generated as the socket drains (a bulk download that is
+    // never held whole).
+    void writeRepeated(const std::string& pattern, std::uint64_t bytes);
     // Sends FIN (shutdown(SHUT_WR)) once every written byte has gone out; reading goes on.
     void shutdownWriteWhenFlushed();
     // Closes once every written byte has gone out.
@@ -69,8 +72,14 @@ class SocketConnection : public IoHandler {
     bool shutdownPending_ = false;  // shutdownWriteWhenFlushed() not done yet
     bool noDelay_ = false;
     // What is not written yet; each entry goes out in send() calls of its own. Plain writes share an entry,
-    // a piece has one to itself.
-    std::deque<std::string> output_;
+    // a piece or a repeated write has one to itself.
+    struct Pending {
+        std::string bytes;            // the bytes; for a repeated entry, whole copies of the pattern
+        std::size_t patternSize = 0;  // repeated entry: the pattern's size
+        std::uint64_t repeated = 0;   // repeated entry: bytes still to write
+    };
+    std::deque<Pending> output_;
+    std::uint64_t frontSent_ = 0;  // bytes of output_.front() already sent
     bool lastIsPiece_ = false;
 };
 

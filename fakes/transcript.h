@@ -22,6 +22,9 @@ class Transcript {
     // Drops every event: a fake started by hand without --transcript.
     static std::unique_ptr<Transcript> discarding(Clock::time_point start);
 
+    // False for a discarding transcript (no --transcript): callers may skip work done only to record.
+    bool records() const { return out_->rdbuf() != nullptr; }
+
     void accept(int conn, const std::string& peer);
     // `piece`: one piece of a split write (extra field "piece": true).
     void send(int conn, std::string_view bytes, bool piece = false);

@@ -1,6 +1,7 @@
-"""`python -m harness.bench`: a side-by-side benchmark of mailwire-proxy and real nginx (IMAP).
+"""`python -m harness.bench`: mailwire-proxy and nginx measured side by side in one run (docs/benchmarks.md).
 
-One module per job: `stack` starts a proxy with its fakes, `procstat` reads a process's memory and CPU,
-`idle`, `sessions` and `relay` are the three measurements, `report` prints the table and writes JSON,
-`cli` ties them together. docs/benchmarks.md says what each number means.
+One module per job: `workloads` names what is measured, `stats` orders the samples (ABBA) and summarises them,
+`procstat` reads CPU and memory from /proc, `stack` starts the fakes and a fresh proxy, `load` runs the C++
+client `mailwire-load`, `sample` measures one workload once, `machine` records the machine and versions,
+`report` renders the table and the page, `chart` draws the PNG, `cli` ties them together.
 """

@@ -42,8 +42,8 @@ TEST(BackendProfiles, TheDocumentedProfilesExist) {
         for (const BackendProfile* profile : backendProfilesFor(protocol)) result.push_back(profile->name);
         return result;
     };
-    EXPECT_THAT(names("imap"), ElementsAre("communigate", "dovecot"));
-    EXPECT_THAT(names("pop3"), ElementsAre("communigate", "dovecot"));
+    EXPECT_THAT(names("imap"), ElementsAre("communigate", "dovecot", "bulk"));
+    EXPECT_THAT(names("pop3"), ElementsAre("communigate", "dovecot", "bulk"));
     EXPECT_THAT(names("smtp"), ElementsAre("communigate", "postfix"));
     EXPECT_TRUE(names("auth").empty());
     EXPECT_NE(findBackendProfile("pop3", "communigate"), nullptr);
@@ -76,7 +76,7 @@ TEST(ProfileCommandLine, RefusesProfileWithScriptUnknownNamesAndProtocolsWithout
     EXPECT_THAT(usageError({"pop3", "--profile", "dovecot", "--script", "s.json", "--listen", "127.0.0.1:0"}),
                 HasSubstr("--profile and --script exclude each other"));
     EXPECT_THAT(usageError({"pop3", "--listen", "127.0.0.1:0", "--profile", "exim"}),
-                HasSubstr("unknown pop3 profile \"exim\" (known: communigate, dovecot)"));
+                HasSubstr("unknown pop3 profile \"exim\" (known: communigate, dovecot, bulk)"));
     EXPECT_THAT(usageError({"smtp", "--listen", "127.0.0.1:0", "--profile", "dovecot"}),
                 HasSubstr("(known: communigate, postfix)"));
     EXPECT_THAT(usageError({"auth", "--listen", "127.0.0.1:0", "--profile", "dovecot"}),
