@@ -7,8 +7,23 @@ namespace mailwire::fake {
 namespace {
 
 const char* const kTimings = " (0.001 + 0.000 secs).\r\n";
+// As Dovecot 2.3.19 lists them (harness/real): TOP too, and USER and SASL only before the login.
 const char* const kPop3Capabilities =
-    "+OK\r\nCAPA\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nUSER\r\nSASL PLAIN\r\n.\r\n";
+    "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nUSER\r\nSASL PLAIN\r\n.\r\n";
+const char* const kPop3CapabilitiesLoggedIn =
+    "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\n.\r\n";
+
+bool allDigits(const std::string& text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// The message's header, the blank line and its first `bodyLines` body lines: what TOP sends.
+std::string messageTop(const std::string& message, unsigned long bodyLines) {
+    std::size_t end = message.find("\r\n\r\n") + 4;
+    for (unsigned long line = 0; line < bodyLines && end < message.size(); ++line)
+        end = message.find("\r\n", end) + 2;
+    return message.substr(0, end);
+}
 
 }  // namespace
 
@@ -74,7 +89,7 @@ void DovecotImapDialogue::answerLoggedIn(const ImapCommand& command) {
     } else if (verb == "FETCH" ||
                (verb == "UID" && upperFirstWord(afterFirstWord(afterFirstWord(command.text))) == "FETCH")) {
         if (!selected_) {
-            reply(tag + " BAD No mailbox selected.\r\n");
+            reply(tag + " BAD No mailbox selected" + kTimings);
             return;
         }
         const std::string size = DovecotMailbox::messageSize();
@@ -82,7 +97,7 @@ void DovecotImapDialogue::answerLoggedIn(const ImapCommand& command) {
               DovecotMailbox::kMessage + ")\r\n" + tag + " OK Fetch completed" + kTimings);
     } else if (verb == "CLOSE" || verb == "UNSELECT") {
         if (!selected_) {
-            reply(tag + " BAD No mailbox selected.\r\n");
+            reply(tag + " BAD No mailbox selected" + kTimings);
             return;
         }
         selected_ = false;
@@ -101,7 +116,7 @@ void DovecotPop3Dialogue::takeLine(const std::string& line) {
         reply(loggedIn_ ? "+OK Logging out.\r\n" : "+OK Logging out\r\n");
         closeAfterReplies();
     } else if (verb == "CAPA") {
-        reply(kPop3Capabilities);
+        reply(loggedIn_ ? kPop3CapabilitiesLoggedIn : kPop3Capabilities);
     } else if (loggedIn_) {
         answerLoggedIn(verb, argument);
     } else if (verb == "USER") {
@@ -139,6 +154,18 @@ void DovecotPop3Dialogue::answerLoggedIn(const std::string& verb, const std::str
     } else if (verb == "RETR") {
         reply(firstMessage ? "+OK " + size + " octets\r\n" + DovecotMailbox::kMessage + ".\r\n"
                            : noSuchMessage);
+    } else if (verb == "TOP") {
+        const std::string lines = afterFirstWord(argument);
+        const std::string number = argument.substr(0, argument.find(' '));
+        if (number != "1")
+            reply("-ERR There's no message " + number + ".\r\n");
+        else if (!allDigits(lines))
+            reply("-ERR Invalid size: " + lines + "\r\n");
+        else
+            // More lines than a 32-bit count holds means the whole body; stoul would throw on it.
+            reply("+OK\r\n" +
+                  messageTop(DovecotMailbox::kMessage, lines.size() > 9 ? 1000000000UL : std::stoul(lines)) +
+                  ".\r\n");
     } else if (verb == "DELE") {
         reply(firstMessage ? "+OK Marked to be deleted.\r\n" : noSuchMessage);
     } else if (verb == "NOOP" || verb == "RSET") {

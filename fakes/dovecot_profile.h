@@ -29,7 +29,7 @@ class DovecotImapDialogue : public DefaultDialogue {
         "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS "
         "THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS "
         "LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH "
-        "LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY LITERAL+ NOTIFY SPECIAL-USE";
+        "LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY";
     static constexpr const char* kGreeting =
         "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN] "
         "Dovecot ready.\r\n";
@@ -46,8 +46,8 @@ class DovecotImapDialogue : public DefaultDialogue {
     bool selected_ = false;
 };
 
-// POP3: `+OK Dovecot ready.`, USER/PASS succeed (any password), then STAT, LIST, UIDL, RETR, DELE, NOOP, RSET
-// and QUIT.
+// POP3: `+OK Dovecot ready.`, USER/PASS succeed (any password), then STAT, LIST, UIDL, RETR, TOP, DELE, NOOP,
+// RSET and QUIT.
 class DovecotPop3Dialogue : public DefaultDialogue {
   public:
     static constexpr const char* kGreeting = "+OK Dovecot ready.\r\n";

@@ -79,11 +79,14 @@ void PostfixSmtpDialogue::takeLine(const std::string& line) {
         reply("250 2.0.0 Ok\r\n");
     } else if (verb == "NOOP") {
         reply("250 2.0.0 Ok\r\n");
+    } else if (verb == "STARTTLS") {
+        // Postfix without smtpd TLS (the proxy does TLS): the command is known, not offered.
+        reply("502 5.5.1 Error: command not implemented\r\n");
     } else if (verb == "QUIT") {
         reply("221 2.0.0 Bye\r\n");
         closeAfterReplies();
     } else {
-        reply("502 5.5.2 Error: command not recognized\r\n");
+        reply("500 5.5.2 Error: command not recognized\r\n");
     }
 }
 

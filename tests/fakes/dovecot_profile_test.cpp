@@ -93,7 +93,7 @@ TEST(DovecotImapDialogue, KnowsTheLoginStateApartFromTheMailboxState) {
     dialogue.takeLine("b6 EXAMINE INBOX\r\n");
     dialogue.takeLine("b7 CLOSE\r\n");
     dialogue.takeLine("b8 XYZZY\r\n");
-    EXPECT_CALL(actions, send(AllOf(StartsWith("b4 BAD No mailbox selected.\r\n"
+    EXPECT_CALL(actions, send(AllOf(StartsWith("b4 BAD No mailbox selected (0.001 + 0.000 secs).\r\n"
                                                "* LIST (\\HasNoChildren) \".\" INBOX\r\n"
                                                "b5 OK List completed (0.001 + 0.000 secs).\r\n"),
                                     HasSubstr("b6 OK [READ-ONLY] Examine completed"),
@@ -140,7 +140,7 @@ TEST(DovecotPop3Dialogue, AnswersOtherCommandsLikeDovecot) {
     dialogue.takeLine("CAPA\r\n");
     EXPECT_CALL(actions,
                 send("-ERR Unknown command.\r\n-ERR No username given.\r\n-ERR No username given.\r\n"
-                     "+OK\r\nCAPA\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nUSER\r\n"
+                     "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nUSER\r\n"
                      "SASL PLAIN\r\n.\r\n"));
     dialogue.run(actions);
     dialogue.takeLine("USER a\r\n");
@@ -153,12 +153,36 @@ TEST(DovecotPop3Dialogue, AnswersOtherCommandsLikeDovecot) {
     dialogue.takeLine("DELE 1\r\n");
     dialogue.takeLine("NOOP\r\n");
     dialogue.takeLine("RSET\r\n");
-    dialogue.takeLine("TOP 1 0\r\n");
+    dialogue.takeLine("XTND XMIT\r\n");
     const std::string size = std::to_string(kMessage.size());
     EXPECT_CALL(actions, send("+OK\r\n+OK Logged in.\r\n+OK 1 " + size +
                               "\r\n-ERR There's no message 2.\r\n+OK\r\n1 00000001\r\n.\r\n+OK 1 00000001\r\n"
                               "-ERR There's no message 9.\r\n+OK Marked to be deleted.\r\n+OK\r\n+OK\r\n"
-                              "-ERR Unknown command: TOP\r\n"));
+                              "-ERR Unknown command: XTND\r\n"));
+    EXPECT_EQ(dialogue.run(actions).kind, K::Line);
+}
+
+// As Dovecot 2.3.19 answers (harness/real): TOP gives the header, the blank line and the first N body lines;
+// after the login, CAPA no longer lists USER and SASL.
+TEST(DovecotPop3Dialogue, AnswersTopAndCapaAfterLoginLikeDovecot) {
+    StrictMock<MockDialogueActions> actions;
+    DovecotPop3Dialogue dialogue;
+    EXPECT_CALL(actions, send(DovecotPop3Dialogue::kGreeting));
+    dialogue.run(actions);
+    dialogue.takeLine("USER a\r\n");
+    dialogue.takeLine("PASS b\r\n");
+    dialogue.takeLine("TOP 1 0\r\n");
+    dialogue.takeLine("TOP 1 1\r\n");
+    dialogue.takeLine("TOP 1 99999999999999999999\r\n");
+    dialogue.takeLine("TOP 2 0\r\n");
+    dialogue.takeLine("TOP 1 x\r\n");
+    dialogue.takeLine("CAPA\r\n");
+    const std::string header = kMessage.substr(0, kMessage.find("\r\n\r\n") + 4);
+    EXPECT_CALL(actions,
+                send("+OK\r\n+OK Logged in.\r\n+OK\r\n" + header + ".\r\n+OK\r\n" + kMessage +
+                     ".\r\n+OK\r\n" + kMessage +
+                     ".\r\n-ERR There's no message 2.\r\n-ERR Invalid size: x\r\n"
+                     "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\n.\r\n"));
     EXPECT_EQ(dialogue.run(actions).kind, K::Line);
 }
 

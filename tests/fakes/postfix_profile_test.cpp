@@ -69,6 +69,7 @@ TEST(PostfixSmtpDialogue, KeepsTheTransactionInOrder) {
     dialogue.takeLine("RCPT TO:<b@c>\r\n");
     dialogue.takeLine("NOOP\r\n");
     dialogue.takeLine("STARTTLS\r\n");
+    dialogue.takeLine("FOO\r\n");
     EXPECT_CALL(actions, send("250 mail.example.test\r\n"
                               "503 5.5.1 Error: need MAIL command\r\n"
                               "503 5.5.1 Error: need RCPT command\r\n"
@@ -78,7 +79,8 @@ TEST(PostfixSmtpDialogue, KeepsTheTransactionInOrder) {
                               "250 2.0.0 Ok\r\n"
                               "503 5.5.1 Error: need MAIL command\r\n"
                               "250 2.0.0 Ok\r\n"
-                              "502 5.5.2 Error: command not recognized\r\n"));
+                              "502 5.5.1 Error: command not implemented\r\n"
+                              "500 5.5.2 Error: command not recognized\r\n"));
     EXPECT_EQ(dialogue.run(actions).kind, K::Line);
 }
 
