@@ -2,6 +2,7 @@
 
     /usr/bin/python3 -m harness run [--proxy reference,nginx] [--proxy-cmd TEMPLATE] [paths...]
     /usr/bin/python3 -m harness list [paths...]
+    /usr/bin/python3 -m harness config [scenarios...] [--external FILE]
 
 `run` drives pytest (with harness.plugin) once per proxy, so failures print their side-by-side report,
 then prints `scenario | reference | nginx` and exits non-zero if any scenario failed.
@@ -11,11 +12,15 @@ import argparse
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from .external import ExternalError, default_setup, load_external, print_config
+from .junit import JunitCollector, write_junit
 from .report import render_conformance
+from .report_html import write_run_report
 from .runner import REPO_ROOT, RUNS_ROOT, display_path
 from .scenario import ScenarioError, load_scenario
 
@@ -30,8 +35,8 @@ class _OutcomeRecorder:
         self.outcomes = outcomes
         self.order = order
 
-    def pytest_collection_modifyitems(self, items):
-        for item in items:
+    def pytest_collection_finish(self, session):
+        for item in session.items:  # after `-m` deselected what it does not select
             if item.nodeid not in self.order:
                 self.order.append(item.nodeid)
 
@@ -62,17 +67,29 @@ def command_run(args):
         common += ["--fake-binary", args.fake_binary]
     if args.keep_runs:
         common.append("--keep-runs")
+    if args.external:
+        common += ["--external", args.external]
+    if args.error_log:
+        common += ["--error-log", args.error_log]
+    if args.markers:
+        common += ["-m", args.markers]
     # One ${certs} folder for every proxy's session: made by the first scenario that needs it, removed here.
     certs_dir = RUNS_ROOT / f"certs-{os.getpid()}"
     common += ["--certs-dir", str(certs_dir)]
     common.append("-v" if args.verbose else "-q")
 
     outcomes, order, broken = {}, [], []
+    trace_root = Path(tempfile.mkdtemp(prefix="mailwire-traces-")) if args.html else None  # one folder per column
+    junit = []  # one JunitCollector a column, with --junit
     try:
         for label, proxy_options in columns:
             print(f"===== {label} =====", flush=True)
-            status = pytest.main(args.paths + common + proxy_options,
-                                 plugins=[_OutcomeRecorder(label, outcomes, order)])
+            plugins = [_OutcomeRecorder(label, outcomes, order)]
+            if args.junit:
+                junit.append(JunitCollector(label))
+                plugins.append(junit[-1])
+            traces = ["--trace-dir", str(trace_root / label)] if trace_root else []
+            status = pytest.main(args.paths + common + proxy_options + traces, plugins=plugins)
             if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
                 broken.append(f"{label}: pytest exited with {status!r}")
     finally:
@@ -83,6 +100,12 @@ def command_run(args):
     scenarios = [_table_name(node) for node in order]
     table_outcomes = {(_table_name(node), column): value for (node, column), value in outcomes.items()}
     print(render_conformance(scenarios, [label for label, _ in columns], table_outcomes))
+    if trace_root:
+        write_run_report(args.html, order, [label for label, _ in columns], outcomes, trace_root)
+        shutil.rmtree(trace_root, ignore_errors=True)
+        print(f"HTML report: {args.html}")
+    if args.junit:
+        write_junit(args.junit, junit)
     for problem in broken:
         print(problem, file=sys.stderr)
     failed = any(status == "FAIL" for status, _ in outcomes.values())
@@ -111,6 +134,15 @@ def command_list(args):
     return 1 if invalid else 0
 
 
+def command_config(args):
+    try:
+        setup = load_external(args.external) if args.external else default_setup()
+        return print_config(args.scenarios, setup, port=args.port, mail_only=args.mail_only)
+    except (ExternalError, ScenarioError) as error:
+        print(f"mailwire config: {error}", file=sys.stderr)
+        return 2
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python3 -m harness", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -125,11 +157,33 @@ def build_parser():
     run.add_argument("--nginx-binary", default="/usr/sbin/nginx")
     run.add_argument("--keep-runs", action="store_true", help="keep each run's scratch folder")
     run.add_argument("-v", "--verbose", action="store_true", help="one line per scenario from pytest")
+    run.add_argument("--html", default=None, metavar="FILE",
+                     help="also write a self-contained HTML report: the table and each run's sequence diagram")
+    run.add_argument("--external", default=None, metavar="FILE",
+                     help="with --proxy external: the running proxy's deployed configs and the fakes' fixed ports")
+    run.add_argument("--error-log", default=None, metavar="FILE",
+                     help="with --proxy external: the running proxy's error log, for `log:` checks")
+    run.add_argument("-m", dest="markers", default=None, metavar="EXPR",
+                     help='only scenarios matching the marker expression: -m smtp, -m "starttls and not fault"')
+    run.add_argument("--junit", default=None, metavar="FILE",
+                     help="also write JUnit XML: one testcase per scenario and proxy, failures with their diff")
     run.set_defaults(handler=command_run)
 
     listing = commands.add_parser("list", help="print each scenario with its title")
     listing.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
     listing.set_defaults(handler=command_list)
+
+    config = commands.add_parser("config", help="print the config a running proxy needs for scenarios "
+                                                "(--proxy external)")
+    config.add_argument("scenarios", nargs="*",
+                        help="scenario files (default: what the --external file deploys, merged per proxy)")
+    config.add_argument("--external", default=None, metavar="FILE",
+                        help="the external file: fixed ports, certs folder, error log (default: auth 9000, "
+                             "DNS 9053, certs in .mailwire-runs/external/certs)")
+    config.add_argument("--port", type=int, default=None,
+                        help="${proxy_port} (default: where the external file deploys it, else 1143/1110/1025)")
+    config.add_argument("--mail-only", action="store_true", help="only the mail {} block")
+    config.set_defaults(handler=command_config)
     return parser
 
 

@@ -20,6 +20,7 @@ import struct
 import termios
 import time
 
+from . import held_connections
 from .client_tls import TlsSetupError, build_context, context_key, describe_expectation, error_text, handshake
 from .faults import SEND_KINDS, describe_generated, describe_split, in_pieces, pieces, send_bytes, split_error
 from .legs import Leg, abbreviated, line_bytes, regex_matches_line, visible
@@ -53,9 +54,11 @@ class _Connection:
     """A client socket with a line buffer; EOF and RST are both `closed`. After a TLS handshake `sock` is the
     ssl.SSLSocket: reads then also handle records that carry no data (session tickets) and data OpenSSL holds."""
 
-    def __init__(self, target, receive_buffer=None):
+    def __init__(self, target, receive_buffer=None, tap=None):
         """`target`: (host, port) for TCP, or the path (str) of a unix-domain socket; `receive_buffer`: an
-        SO_RCVBUF to ask for before connecting."""
+        SO_RCVBUF to ask for before connecting; `tap(kind, data, at=None)`: told of each read, write and close,
+        for harness/trace.py."""
+        self.tap = tap or _no_tap
         if isinstance(target, str):
             self.sock = connect_unix(target, timeout=10)
             if receive_buffer:
@@ -70,6 +73,7 @@ class _Connection:
         self.closed_at = None  # when the close was seen
         self.tls_context = None  # set by a successful handshake; with tls_session, what `reuse_session` offers
         self.tls_session = None
+        self.tap("connect", str(self.sock.getsockname()).encode())
 
     def fill(self, deadline):
         """Reads once when data arrives before `deadline`; False on timeout."""
@@ -95,11 +99,13 @@ class _Connection:
             self._closed("close")
             return False
         self.buffer += data
+        self.tap("recv", data)
         self.arrivals.append([len(data), time.monotonic()])
         return True
 
     def _closed(self, how):
         self.closed_how, self.closed_at = how, time.monotonic()
+        self.tap("closed", how.encode())
 
     def _take(self, count):
         """The first `count` bytes of the buffer; `taken_at` becomes the time the last of them was read."""
@@ -134,10 +140,12 @@ class _Connection:
 
     def send(self, data):
         self.sock.setblocking(True)
+        started = time.monotonic()  # the bytes cannot arrive before this, whatever delays the return
         try:
             self.sock.sendall(data)
         finally:
             self.sock.setblocking(False)
+        self.tap("send", data, started)
 
     def send_pieces(self, parts, gap_ms):
         """Each piece its own write (TCP_NODELAY, so that none waits to be merged with the next)."""
@@ -163,10 +171,12 @@ class _Connection:
         """A FIN, reading goes on. Inside TLS too, without a close_notify alert: SSLSocket.shutdown() would drop
         the TLS state that later reads need, so the plain socket's shutdown is called."""
         socket.socket.shutdown(self.sock, socket.SHUT_WR)
+        self.tap("half_close", b"")
 
     def reset(self):
         """An RST instead of a FIN (SO_LINGER with a zero timeout), without a close_notify alert."""
         self.session()
+        self.tap("reset", b"")
         try:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         finally:
@@ -175,6 +185,7 @@ class _Connection:
     def start_tls(self, context, options, session, timeout_s):
         """The handshake on this connection; the outcome says how it went. A failed handshake closes it."""
         tls_socket, outcome = handshake(self.sock, context, options, session, timeout_s)
+        self.tap("tls", outcome.describe().encode())
         if tls_socket is None:
             self.closed_how = "TLS handshake failed"
         else:
@@ -192,6 +203,8 @@ class _Connection:
 
     def close(self):
         self.session()
+        if not self.closed_how:
+            self.tap("close", b"")
         if self.tls_context is not None and not self.closed_how:
             try:  # close_notify, as a TLS client says goodbye; the peer's reply is not awaited
                 self.sock.setblocking(False)
@@ -202,6 +215,10 @@ class _Connection:
             self.sock.close()
         except OSError:
             pass
+
+
+def _no_tap(kind, data, at=None):
+    pass
 
 
 def _shown(line, partial, closed_how, waited_ms):
@@ -227,7 +244,13 @@ def _timing(step):
 def _render_sent(step):
     if step.kind in ("send_random", "send_line_of"):
         return "C: " + describe_generated(step.kind, step.value)
-    return "C: " + abbreviated(send_bytes(step.kind, step.value))
+    return "C: " + abbreviated(send_bytes(step.kind, step.value)) + _repeated(step, " in one write")
+
+
+def _repeated(step, how=""):
+    """` (x2000 in one write)` for a step with `repeat`, else ""."""
+    repeat = step.options.get("repeat", 1)
+    return f" (x{repeat}{how})" if repeat > 1 else ""
 
 
 def _render_step(step):
@@ -239,7 +262,7 @@ def _render_base(step):
         split = describe_split(step.options)
         return _render_sent(step) + (f" ({split})" if split else "")
     if step.kind == "expect":
-        return "S: " + visible(line_bytes(step.value))
+        return "S: " + visible(line_bytes(step.value)) + _repeated(step)
     if step.kind == "expect_re":
         return "S: re:" + step.value
     if step.kind == "expect_any_order":
@@ -267,6 +290,8 @@ def _render_base(step):
         return "C: " + step.value.describe()
     if step.kind == "reconnect":
         return "C: <close>, then a new connection"
+    if step.kind == "hold_connections":
+        return held_connections.describe(step.value)
     raise ValueError(step.kind)
 
 
@@ -277,7 +302,7 @@ class ClientScript:
     `unix_path`, when given, is a unix-domain socket to connect to instead (host and port are then unused).
     `certs_dir` is the ${certs} folder (harness/certs.py), for `cert:` and `verify:`."""
 
-    def __init__(self, port, steps, timeout_ms, host="127.0.0.1", certs_dir=None, unix_path=None):
+    def __init__(self, port, steps, timeout_ms, host="127.0.0.1", certs_dir=None, unix_path=None, tap=None):
         self.host = host
         self.port = port
         self.target = unix_path if unix_path is not None else (host, port)
@@ -285,6 +310,7 @@ class ClientScript:
         self.timeout_ms = timeout_ms
         self.certs_dir = certs_dir
         self.leg = Leg("client")
+        self.tap = tap  # harness/trace.py's recorder, told of every read, write and close
         self.conn = None
         self.contexts = {}  # context_key -> SSLContext: a session resumes only through the context that made it
         self.unfinished = []  # the rest of a step that failed half-way (starttls's handshake), shown as not run
@@ -293,10 +319,11 @@ class ClientScript:
         # backs up the proxy's writes instead of letting the kernel take them.
         self.receive_buffer = STALL_RECEIVE_BUFFER if any(step.kind == "stall_ms" for step in steps) else None
         self.step_start = None  # when the previous step ended: the zero of expect_within_ms / expect_not_before_ms
+        self.held = []  # the connections of `hold_connections` steps, closed when the script ends
 
     def run(self):
         try:
-            self.conn = _Connection(self.target, self.receive_buffer)
+            self.conn = _Connection(self.target, self.receive_buffer, self.tap)
         except OSError as error:
             self.leg.add("(connect to the proxy)", f"(connect failed: {error})", False)
             return self.leg
@@ -314,6 +341,9 @@ class ClientScript:
         finally:
             if self.conn is not None:
                 self._drop_connection()
+            for conn in self.held:
+                conn.close()
+            self.held = []
 
     def _drop_connection(self):
         """Closes the connection, keeping its TLS session for a later `reuse_session`."""
@@ -347,13 +377,14 @@ class ClientScript:
 
     def _send_step(self, step):
         """send, send_raw, send_random, send_line_of, with split and gap_ms."""
-        data = send_bytes(step.kind, step.value)
+        data = send_bytes(step.kind, step.value) * step.options.get("repeat", 1)
         split = step.options.get("split")
         problem = split_error(split, len(data)) if split else None
         if problem:  # known only now that the placeholders are substituted
             self.leg.add(_render_step(step), f"({problem})", False)
             return False
-        shown = _render_sent(step) if step.kind in ("send_random", "send_line_of") else None
+        generated = step.kind in ("send_random", "send_line_of") or step.options.get("repeat", 1) > 1
+        shown = _render_sent(step) if generated else None
         return self._send_bytes(step, data, shown, split, step.options.get("gap_ms", 0))
 
     _send = _send_raw = _send_random = _send_line_of = _send_step
@@ -376,10 +407,26 @@ class ClientScript:
         return ok
 
     def _expect(self, step):
-        line, partial = self.conn.read_line(self._deadline())
-        ok = line == line_bytes(step.value)
-        shown = _shown(line, partial, self.conn.closed_how, self.timeout_ms)
-        return self._timed(step, self.conn.taken_at if line is not None else None, shown, ok)
+        """One line, or with `repeat: N` the same line N times (one row; a mismatch names the repetition)."""
+        repeat = step.options.get("repeat", 1)
+        deadline = self._deadline()
+        for number in range(1, repeat + 1):
+            line, partial = self.conn.read_line(deadline)
+            ok = line == line_bytes(step.value)
+            shown = _shown(line, partial, self.conn.closed_how, self.timeout_ms)
+            if not ok and repeat > 1:
+                shown += f" (repetition {number} of {repeat})"
+            if not ok or number == repeat:
+                return self._timed(step, self.conn.taken_at if line is not None else None,
+                                   shown + (_repeated(step) if ok else ""), ok)
+        return False
+
+    def _hold_connections(self, step):
+        connections, problem = held_connections.hold(
+            lambda: _Connection(self.target, self.receive_buffer), step.value, self.timeout_ms)
+        self.held.extend(connections)
+        self.leg.add(_render_step(step), f"({problem})" if problem else _render_step(step), problem is None)
+        return problem is None
 
     def _expect_re(self, step):
         line, partial = self.conn.read_line(self._deadline())
@@ -499,7 +546,7 @@ class ClientScript:
                 return False
             self._drop_connection()
         try:
-            self.conn = _Connection(self.target, self.receive_buffer)
+            self.conn = _Connection(self.target, self.receive_buffer, self.tap)
         except OSError as error:
             self.leg.add(_render_step(step), f"(connect failed: {error_text(error)})", False)
             return False

@@ -13,7 +13,9 @@ from .certs import CertificateFolder
 from .proxies import CommandProxy, make_proxy
 from .report import render_failure
 from .runner import REPO_ROOT, RUNS_ROOT, display_path, fake_binary_for, run_scenario
-from .scenario import ScenarioError, load_scenario
+from .external import ExternalError, ExternalProxy, load_external
+from .scenario import MARKERS, ScenarioError, load_scenario, markers_of
+from .trace import Recorder, save_run
 
 
 class ScenarioFailed(Exception):
@@ -35,9 +37,17 @@ def pytest_addoption(parser):
     group.addoption("--nginx-binary", default="/usr/sbin/nginx", help="nginx binary (default: /usr/sbin/nginx)")
     group.addoption("--keep-runs", action="store_true", default=False,
                     help=f"keep each run's scratch folder (under {RUNS_ROOT})")
+    group.addoption("--external", default=None, metavar="FILE",
+                    help="with --proxy external: the YAML file naming the running proxy's deployed configs and "
+                         "the fixed ports of the fakes (docs/verify-your-proxy.md)")
+    group.addoption("--error-log", default=None, metavar="FILE",
+                    help="with --proxy external: the running proxy's error log, read for `log:` checks "
+                         "(overrides the external file's error_log)")
     group.addoption("--certs-dir", default=None,
                     help="the ${certs} folder: generated there on first use unless complete already, and kept "
                          f"(default: {RUNS_ROOT}/certs-<pid>, removed at the end unless --keep-runs)")
+    group.addoption("--trace-dir", default=None,
+                    help="record every run's wire trace and legs as JSON there (for the HTML report)")
 
 
 class _Settings:
@@ -46,14 +56,25 @@ class _Settings:
     def __init__(self, config):
         option = config.option
         build_dir = Path(option.build_dir).resolve()
+        external_certs = None
         if option.proxy_cmd:
             self.proxy = CommandProxy(option.proxy_cmd)
+        elif option.proxy == "external":
+            if not option.external:
+                raise pytest.UsageError("--proxy external needs --external FILE (docs/verify-your-proxy.md)")
+            try:
+                self.proxy = ExternalProxy(load_external(option.external), option.error_log)
+            except ExternalError as error:
+                raise pytest.UsageError(str(error)) from None
+            external_certs = self.proxy.setup.certs
         else:
             self.proxy = make_proxy(option.proxy, build_dir, option.nginx_binary)
         self.fake_binary = Path(option.fake_binary).resolve() if option.fake_binary else fake_binary_for(build_dir)
         self.keep_runs = option.keep_runs
         # One set of test certificates per session, made when the first scenario that uses ${certs} runs.
-        if option.certs_dir:
+        if external_certs is not None:  # the folder the running proxy's config names
+            self.certs = CertificateFolder(external_certs, keep=True)
+        elif option.certs_dir:
             self.certs = CertificateFolder(Path(option.certs_dir).resolve(), keep=True)
         else:
             self.certs = CertificateFolder(RUNS_ROOT / f"certs-{os.getpid()}", keep=option.keep_runs)
@@ -79,6 +100,13 @@ def _named_on_command_line(file_path, config):
     return False
 
 
+def pytest_configure(config):
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+    if config.option.proxy == "external" and not config.option.proxy_cmd:
+        _settings(config)  # a bad --external file stops the session here, with its message
+
+
 def pytest_unconfigure(config):
     if _SETTINGS_KEY in config.stash:
         config.stash[_SETTINGS_KEY].certs.cleanup()
@@ -101,6 +129,10 @@ def pytest_collection_modifyitems(config, items):
             reason = item.scenario.unmet_need(proxy.kind, proxy.version())
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
+        if isinstance(item, ScenarioItem) and item.scenario and isinstance(proxy, ExternalProxy):
+            reason = proxy.unmet_reason(item.scenario)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 class ScenarioItem(pytest.Item):
@@ -114,13 +146,18 @@ class ScenarioItem(pytest.Item):
             self.scenario = load_scenario(self.path)
         except ScenarioError as error:
             self.load_error = error
+        for marker in markers_of(self.scenario) if self.scenario else []:
+            self.add_marker(marker)  # `-m smtp`, `-m "starttls and not fault"`: selected before collection ends
 
     def runtest(self):
         if self.load_error:
             raise self.load_error
         settings = _settings(self.config)
+        trace_dir = self.config.option.trace_dir
         result = run_scenario(self.scenario, settings.proxy, settings.fake_binary, keep_runs=settings.keep_runs,
-                              certs=settings.certs)
+                              certs=settings.certs, recorder=Recorder() if trace_dir else None)
+        if trace_dir:
+            save_run(result, trace_dir)
         if not result.ok:
             raise ScenarioFailed(render_failure(result))
 

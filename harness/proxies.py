@@ -6,18 +6,21 @@ import shlex
 import subprocess
 from pathlib import Path
 
+from .scenario import DEFAULT_WORKER_CONNECTIONS
+
 NGINX_MAIL_MODULE = "/usr/lib/nginx/modules/ngx_mail_module.so"
 
 
-def main_context(run_dir):
-    """The main context both proxies get in front of the scenario's mail{} block."""
+def main_context(run_dir, worker_connections=DEFAULT_WORKER_CONNECTIONS):
+    """The main context both proxies get in front of the scenario's mail{} block; `worker_connections` is the
+    scenario's (harness/scenario.py), for resource-exhaustion scenarios."""
     return (
         "daemon off;\n"
         "master_process off;\n"
         "worker_processes 1;\n"
         f"error_log {run_dir}/error.log info;\n"
         f"pid {run_dir}/proxy.pid;\n"
-        "events { worker_connections 1024; }\n"
+        f"events {{ worker_connections {worker_connections}; }}\n"
     )
 
 
@@ -27,8 +30,8 @@ class ProxyUnderTest:
     kind = "command"
     label = "command"
 
-    def config_text(self, run_dir, mail_block):
-        return main_context(run_dir) + "\n" + mail_block
+    def config_text(self, run_dir, mail_block, worker_connections=DEFAULT_WORKER_CONNECTIONS):
+        return main_context(run_dir, worker_connections) + "\n" + mail_block
 
     def argv(self, run_dir, conf_path, errlog_path):
         raise NotImplementedError
@@ -67,8 +70,8 @@ class NginxProxy(ProxyUnderTest):
         self.mail_module = mail_module
         self._version = None
 
-    def config_text(self, run_dir, mail_block):
-        return f"load_module {self.mail_module};\n" + super().config_text(run_dir, mail_block)
+    def config_text(self, run_dir, mail_block, worker_connections=DEFAULT_WORKER_CONNECTIONS):
+        return f"load_module {self.mail_module};\n" + super().config_text(run_dir, mail_block, worker_connections)
 
     def argv(self, run_dir, conf_path, errlog_path):
         return [self.binary, "-p", f"{run_dir}/", "-c", conf_path, "-e", errlog_path]

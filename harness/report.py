@@ -55,24 +55,33 @@ def render_failure(result):
     return "\n\n".join(parts)
 
 
-def render_conformance(scenarios, columns, outcomes):
-    """`scenario | reference | nginx` with pass / FAIL / skip (reason), and totals per column.
+def outcome_cell(outcomes, scenario, column):
+    """(status, text) of one table cell: pass, FAIL, "skip (reason)", or "-" when it did not run."""
+    status, reason = outcomes.get((scenario, column), ("-", ""))
+    return status, (f"{status} ({reason})" if status == "skip" and reason else status)
 
-    outcomes: {(scenario, column): (status, reason)} where status is pass, FAIL or skip.
-    """
-    def cell(scenario, column):
-        status, reason = outcomes.get((scenario, column), ("-", ""))
-        return f"{status} ({reason})" if status == "skip" and reason else status
 
-    totals = ["totals"]
+def column_totals(scenarios, columns, outcomes):
+    """Per column: "N pass, N FAIL, N skip" (the kinds that occur)."""
+    totals = []
     for column in columns:
         counts = {}
         for scenario in scenarios:
             status = outcomes.get((scenario, column), ("-", ""))[0]
             counts[status] = counts.get(status, 0) + 1
         totals.append(", ".join(f"{counts[s]} {s}" for s in ("pass", "FAIL", "skip") if counts.get(s)))
+    return totals
+
+
+def render_conformance(scenarios, columns, outcomes):
+    """`scenario | reference | nginx` with pass / FAIL / skip (reason), and totals per column.
+
+    outcomes: {(scenario, column): (status, reason)} where status is pass, FAIL or skip.
+    """
+    totals = ["totals"] + column_totals(scenarios, columns, outcomes)
     rows = [["scenario"] + list(columns)]
-    rows += [[scenario] + [cell(scenario, column) for column in columns] for scenario in scenarios]
+    rows += [[scenario] + [outcome_cell(outcomes, scenario, column)[1] for column in columns]
+             for scenario in scenarios]
     widths = [max(len(row[index]) for row in rows + [totals]) for index in range(len(totals))]
 
     def line(row):

@@ -24,7 +24,8 @@ from .faults import SEND_KINDS, send_length, split_error
 from .legs import Leg, all_closed, compare_auth, compare_backend, compare_dns, compare_log, read_transcript
 from .processes import (ManagedProcess, ProcessError, reserve_port, stop_all, unix_socket_path, wait_for_listening,
                         wait_for_port_file, wait_for_unix_listening)
-from .scenario import UNIX_CLIENT, PlaceholderError, Placeholders, StartTls, auth_response_text
+from .scenario import (UNIX_CLIENT, HoldConnections, PlaceholderError, Placeholders, StartTls,
+                       auth_response_text)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNS_ROOT = REPO_ROOT / ".mailwire-runs"
@@ -43,6 +44,7 @@ class RunResult:
     error_log: Optional[str]
     run_dir: str
     run_dir_kept: bool
+    trace: Optional[object] = None  # a harness.trace.Trace when the run was recorded
 
     @property
     def ok(self):
@@ -154,6 +156,9 @@ def _substituted(value, placeholders):
     if isinstance(value, StartTls):
         return dataclasses.replace(value, send=placeholders.substitute(value.send),
                                    expect=placeholders.substitute(value.expect))
+    if isinstance(value, HoldConnections):
+        return dataclasses.replace(value, **{key: placeholders.substitute(getattr(value, key))
+                                             for key in ("send", "expect") if getattr(value, key) is not None})
     return value
 
 
@@ -167,7 +172,8 @@ class ScenarioRun:
     `certs` is the invocation's CertificateFolder (${certs}); without one, a scenario that uses certificates gets a
     set of its own inside the run's folder."""
 
-    def __init__(self, scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False, certs=None):
+    def __init__(self, scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False, certs=None,
+                 recorder=None):
         self.scenario = scenario
         self.proxy = proxy
         self.fake_binary = Path(fake_binary)
@@ -184,6 +190,10 @@ class ScenarioRun:
         self.transcripts = {}
         self.placeholders = None
         self.socket_folder = None  # a short folder for ${proxy_socket} when the run's folder is too deep for one
+        self.recorder = recorder  # a harness.trace.Recorder, or None: the run is not recorded
+        # A proxy already running (harness/external.py): not started here; fakes on the ports its config names.
+        self.already_running = getattr(proxy, "already_running", False)
+        self.log_tail = None  # what an already running proxy appends to its error log during the run
 
     def path(self, name):
         return str(Path(self.run_dir) / name)
@@ -194,16 +204,21 @@ class ScenarioRun:
             json.dump(script, handle, indent=1)
         port_file, transcript = self.path(f"{name}.port"), self.path(f"{name}.jsonl")
         self.transcripts[name] = transcript
-        process = ManagedProcess(name, [str(self.fake_binary), protocol, "--listen", "127.0.0.1:0",
+        spawned_at = time.monotonic()
+        port = self.proxy.fake_port(name) if self.already_running else 0  # an external proxy's fixed ports
+        process = ManagedProcess(name, [str(self.fake_binary), protocol, "--listen", f"127.0.0.1:{port}",
                                         "--port-file", port_file, "--script", script_path,
                                         "--transcript", transcript], self.run_dir)
         self.fakes.append(process)
+        if self.recorder is not None:
+            self.recorder.fake_started(name, transcript, spawned_at)
         return wait_for_port_file(process, port_file)
 
     def start_proxy(self, proxy_socket, placeholders):
         conf_path, errlog_path = self.path("proxy.conf"), self.path("error.log")
         with open(conf_path, "w", encoding="utf-8") as handle:
-            handle.write(self.proxy.config_text(self.run_dir, placeholders.substitute(self.scenario.config)))
+            handle.write(self.proxy.config_text(self.run_dir, placeholders.substitute(self.scenario.config),
+                                                self.scenario.worker_connections))
         port = placeholders.proxy_port
         # The reserved socket stays bound (SO_REUSEADDR) until the proxy listens: closed earlier, a concurrent
         # run could take the port, and the client would talk to someone else's proxy.
@@ -237,9 +252,13 @@ class ScenarioRun:
         scenario = self.scenario
         unix_client = scenario.client_address == UNIX_CLIENT
         # The fakes stay on 127.0.0.1 either way; a unix-domain client still has ${proxy_port} reserved (unused).
-        proxy_socket = reserve_port("127.0.0.1" if unix_client else scenario.client_address)
-        self.reserved.append(proxy_socket)
-        placeholders = Placeholders(proxy_socket.getsockname()[1], None, {}, self.run_dir)
+        if self.already_running:  # listening already, on the port its deployed copy of this config names
+            proxy_socket, proxy_port = None, self.proxy.proxy_port(scenario)
+        else:
+            proxy_socket = reserve_port("127.0.0.1" if unix_client else scenario.client_address)
+            self.reserved.append(proxy_socket)
+            proxy_port = proxy_socket.getsockname()[1]
+        placeholders = Placeholders(proxy_port, None, {}, self.run_dir)
         self.placeholders = placeholders
         if unix_client:
             placeholders.proxy_socket, self.socket_folder = unix_socket_path(self.run_dir)
@@ -248,7 +267,9 @@ class ScenarioRun:
         if scenario.dns is not None:
             placeholders.dns_port = self.start_fake("dns", "dns", {"answers": scenario.dns.answers})
         for name, backend in scenario.backends.items():
-            if backend.down:  # bound, not listening: connections are refused while the run lasts
+            if backend.down and self.already_running and self.proxy.fake_port(f"backend-{name}"):
+                placeholders.backend_ports[name] = self.proxy.fake_port(f"backend-{name}")  # nothing listens
+            elif backend.down:  # bound, not listening: connections are refused while the run lasts
                 down_socket = reserve_port()
                 self.reserved.append(down_socket)
                 placeholders.backend_ports[name] = down_socket.getsockname()[1]
@@ -264,12 +285,18 @@ class ScenarioRun:
             auth_script = auth_script_json(scenario.auth, placeholders)
             self.auth_responses = [entry.get("response") for entry in auth_script["requests"]]
             placeholders.auth_port = self.start_fake("auth", "auth", auth_script)
-        self.start_proxy(proxy_socket, placeholders)
+        if self.already_running:
+            self.log_tail = self.proxy.error_log_tail()
+        else:
+            self.start_proxy(proxy_socket, placeholders)
 
         client_leg = ClientScript(placeholders.proxy_port, resolved_steps(scenario.client, placeholders),
                                   scenario.timeout_ms, scenario.client_address, placeholders.certs,
-                                  unix_path=placeholders.proxy_socket).run()
+                                  unix_path=placeholders.proxy_socket,
+                                  tap=self.recorder.client_tap if self.recorder else None).run()
         self.wait_for_backends_to_finish()
+        if self.recorder is not None:
+            self.recorder.stop()
         # Snapshot before stopping anything: events caused by the shutdown itself are not compared.
         snapshot = {name: read_transcript(path) for name, path in self.transcripts.items()}
         auth_leg = compare_auth(scenario.auth, snapshot.get("auth", {}), self.auth_responses)
@@ -339,13 +366,22 @@ class ScenarioRun:
             if legs and self.scenario.log is not None:
                 patterns = [self.placeholders.substitute(item.text, escape=True) for item in self.scenario.log]
                 legs.append(compare_log(patterns, error_log))
+        elif self.log_tail is not None:  # an external proxy's log, from this run's start; written a little late
+            patterns = [self.placeholders.substitute(item.text, escape=True) for item in self.scenario.log or []]
+            error_log = self.log_tail.settled_text(lambda text: not patterns or compare_log(patterns, text).ok)
+            if legs and self.scenario.log is not None:
+                legs.append(compare_log(patterns, error_log))
         result = RunResult(display_path(self.scenario.path), self.proxy.label, legs, setup_error, error_log,
                            self.run_dir, self.keep_runs)
+        if self.recorder is not None:
+            self.recorder.stop()
+            result.trace = self.recorder.trace(self.scenario, self.proxy.label, self.placeholders)
         if not self.keep_runs:
             shutil.rmtree(self.run_dir, ignore_errors=True)
         return result
 
 
-def run_scenario(scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False, certs=None):
-    """Runs one scenario on one proxy; never leaves a process running. `certs`: a CertificateFolder for ${certs}."""
-    return ScenarioRun(scenario, proxy, fake_binary, runs_root, keep_runs, certs).run()
+def run_scenario(scenario, proxy, fake_binary, runs_root=RUNS_ROOT, keep_runs=False, certs=None, recorder=None):
+    """Runs one scenario on one proxy; never leaves a process running. `certs`: a CertificateFolder for ${certs};
+    `recorder`: a harness.trace.Recorder to record the wire (the result's `trace`)."""
+    return ScenarioRun(scenario, proxy, fake_binary, runs_root, keep_runs, certs, recorder).run()

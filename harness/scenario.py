@@ -38,6 +38,7 @@ CLIENT_STEPS = {
     "starttls": "starttls",
     "send_proxy": "proxy_header",
     "reconnect": "true",
+    "hold_connections": "hold",
 }
 BACKEND_STEPS = {
     "send": "line",
@@ -58,10 +59,17 @@ BACKEND_STEPS = {
 SPLIT_OPTIONS = ("split", "gap_ms")
 TIMING_OPTIONS = ("expect_within_ms", "expect_not_before_ms")
 TIMED_STEPS = ("expect", "expect_re", "expect_close", "expect_any_order")
+# `repeat: N`: a client's line sent N times in one write, or the same line expected N times in a row.
+REPEAT_STEPS = ("send", "send_raw", "expect")
+MAX_REPEAT = 100000
+# `hold_connections`: N more connections to the proxy, held open until the client script ends.
+HOLD_KEYS = ("count", "expect", "expect_close", "send")
+MAX_HELD_CONNECTIONS = 1000
 # What a backend that accepts and never speaks (`accept_then_silent`) can be scripted to receive.
 SILENT_BACKEND_STEPS = ("expect", "expect_re", "expect_eof", "expect_reset")
-TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "client_address", "config", "dns", "auth",
-                  "auth_blackhole", "backends", "client", "log")
+TOP_LEVEL_KEYS = ("title", "about", "needs", "timeout_ms", "client_address", "worker_connections", "config", "dns",
+                  "auth", "auth_blackhole", "backends", "client", "log")
+DEFAULT_WORKER_CONNECTIONS = 1024  # the main context's `events { worker_connections N; }` (harness/proxies.py)
 # Where the client connects from (and to): IPv4 loopback, IPv6 loopback with `listen [::1]:${proxy_port};`, or a
 # unix-domain socket the harness names in the run's folder, with `listen unix:${proxy_socket};`.
 UNIX_CLIENT = "unix"
@@ -134,6 +142,17 @@ class TlsOptions:
     reuse_session: bool = False
     expect_failure: bool = False
     expect: Dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class HoldConnections:
+    """`hold_connections:`: `count` more connections, each of which must first receive `expect` (a line) or be
+    closed by the proxy (`expect_close`), then sends `send` (a line), if given; all held until the script ends."""
+
+    count: int
+    expect: Optional[str] = None
+    expect_close: bool = False
+    send: Optional[str] = None
 
 
 @dataclass
@@ -244,6 +263,7 @@ class Scenario:
     log: Optional[List[LogPattern]] = None
     uses_certs: bool = False  # ${certs} appears, or a TLS step loads a certificate from it
     auth_blackhole: bool = False  # ${auth_port} is a port where connects hang; no auth fake runs
+    worker_connections: int = DEFAULT_WORKER_CONNECTIONS  # events { worker_connections N; } in the main context
 
     def unmet_need(self, proxy_kind, proxy_version):
         for need in self.needs:
@@ -497,6 +517,8 @@ class _Validator:
         options = SPLIT_OPTIONS if kind in SEND_KINDS else ()
         if what == "client" and kind in TIMED_STEPS:
             options += TIMING_OPTIONS
+        if what == "client" and kind in REPEAT_STEPS:
+            options += ("repeat",)
         return options
 
     def step_kind(self, step_map, item_line, table, what):
@@ -617,14 +639,50 @@ class _Validator:
                 arg = self.proxy_header(arg, arg_line)
             elif shape in ("random", "line_of"):
                 arg = self.generated(arg, arg_line, kind)
+            elif shape == "hold":
+                arg = self.hold_connections(arg, arg_line)
             for text in arg if isinstance(arg, list) else [arg]:
                 if isinstance(text, str):
                     self.placeholders(text, arg_line)
+            options = {}
+            if "repeat" in step_map:
+                options["repeat"] = self.repeat(step_map["repeat"], step_map.line_of("repeat"))
             length = None
             if kind in SEND_KINDS and not (isinstance(arg, str) and PLACEHOLDER.search(arg)):
-                length = send_length(kind, arg)
-            steps.append(Step(kind, arg, item_line, self.step_options(step_map, length)))
+                length = send_length(kind, arg) * options.get("repeat", 1)
+            options.update(self.step_options(step_map, length))
+            steps.append(Step(kind, arg, item_line, options))
         return steps
+
+    def repeat(self, value, line):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_REPEAT:
+            self.fail(line, f"repeat is a whole number 1..{MAX_REPEAT}, got {value!r}")
+        return value
+
+    def hold_connections(self, arg, line):
+        spec = self.mapping(arg, line, "hold_connections ({count: N, expect: LINE, send: LINE})")
+        self.known_keys(spec, HOLD_KEYS, "hold_connections")
+        count = spec.get("count")
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_HELD_CONNECTIONS:
+            self.fail(spec.line_of("count") if "count" in spec else spec.line,
+                      f"hold_connections needs count, a whole number 1..{MAX_HELD_CONNECTIONS}, got {count!r}")
+        held = HoldConnections(count)
+        if "expect" in spec:
+            held.expect = self.string(spec["expect"], spec.line_of("expect"), "hold_connections expect")
+        if "expect_close" in spec:
+            if spec["expect_close"] is not True:
+                self.fail(spec.line_of("expect_close"), f"expect_close takes the value true, got {spec['expect_close']!r}")
+            held.expect_close = True
+        if "send" in spec:
+            held.send = self.string(spec["send"], spec.line_of("send"), "hold_connections send")
+        if held.expect is not None and held.expect_close:
+            self.fail(spec.line_of("expect_close"), "hold_connections takes expect or expect_close, not both")
+        if held.send is not None and held.expect_close:
+            self.fail(spec.line_of("send"), "hold_connections: nothing can be sent on a connection the proxy closes")
+        for key in ("expect", "send"):
+            if key in spec:
+                self.placeholders(spec[key], spec.line_of(key))
+        return held
 
     def backend_order(self, steps):
         """Nothing follows a close, a reset or a stall (the fake is done with the connection); nothing is sent
@@ -834,6 +892,13 @@ class _Validator:
                           f"{', '.join(repr(a) for a in CLIENT_ADDRESSES)}, got {client_address!r}")
         self.client_address = client_address
         self.timeout_ms = timeout_ms
+        worker_connections = DEFAULT_WORKER_CONNECTIONS
+        if "worker_connections" in doc:
+            worker_connections = doc["worker_connections"]
+            if isinstance(worker_connections, bool) or not isinstance(worker_connections, int) \
+                    or not 1 <= worker_connections <= 65535:
+                self.fail(doc.line_of("worker_connections"), "worker_connections is a whole number 1..65535, "
+                                                             f"got {worker_connections!r}")
 
         backends = {}
         if "backends" in doc:
@@ -873,7 +938,8 @@ class _Validator:
             self.fail(last.line, f"the client ends with '{last.kind}': follow it with an expectation "
                                  "(expect, expect_close, expect_silence_ms) or close")
         return Scenario(self.path, title, about, needs, timeout_ms, config, doc.line_of("config"),
-                        auth, backends, client, dns, client_address, log, self.uses_certs, auth_blackhole)
+                        auth, backends, client, dns, client_address, log, self.uses_certs, auth_blackhole,
+                        worker_connections)
 
     def connection_order(self, client):
         """Steps that need a live connection come before it is closed (until a `reconnect`); one TLS handshake per
@@ -998,3 +1064,49 @@ class Placeholders:
             return (Path(self.certs) / name).read_text(encoding="ascii")
         except (OSError, UnicodeDecodeError) as error:
             raise PlaceholderError(f"${{pem:{name}}}: cannot read {Path(self.certs) / name}: {error}") from None
+
+
+# pytest markers (`-m smtp`, `-m "starttls and not fault"`): the protocol, and features read from the scenario's
+# file name, config and steps. docs/scenarios.md lists them.
+MARKERS = {
+    "imap": "an IMAP scenario",
+    "pop3": "a POP3 scenario",
+    "smtp": "an SMTP scenario",
+    "tls": "implicit TLS: `listen ... ssl`, or a client `tls:` step",
+    "starttls": "`starttls on|only`, or a client `starttls:` step",
+    "client_cert": "client certificates: `ssl_verify_client`",
+    "proxy_protocol": "the PROXY protocol in (`listen ... proxy_protocol`, `send_proxy:`) or out",
+    "realip": "`set_real_ip_from`",
+    "xclient": "SMTP XCLIENT (file name or `xclient` in the config)",
+    "auth": "auth_http answers and SASL mechanisms (auth-*, authenticate-*, apop-*)",
+    "resolver": "the proxy resolves the client's name (`resolver`, a `dns:` section)",
+    "fault": "a staged fault on the client, auth or backend leg (fault-*)",
+    "hostile": "hostile peers: generated or oversized input (hostile-*, overlong-*, send_random, send_line_of)",
+    "ipv6": "the client connects over ::1",
+    "unix": "the client connects over a unix-domain socket",
+    "log": "asserts lines of the proxy's error log (`log:`)",
+}
+
+
+def markers_of(scenario):
+    """The MARKERS names that apply to a scenario."""
+    name, config = Path(scenario.path).name, scenario.config
+    kinds = {step.kind for step in scenario.client}
+    protocols = set(re.findall(r"\bprotocol\s+(imap|pop3|smtp)\s*;", config))
+    protocols |= {part for part in Path(scenario.path).parts[-2:-1] if part in BACKEND_PROTOCOLS}
+    features = {
+        "tls": bool(re.search(r"\blisten\s[^;]*\bssl\b", config)) or "tls" in kinds,
+        "starttls": bool(re.search(r"\bstarttls\s+(on|only)\b", config)) or "starttls" in kinds,
+        "client_cert": "ssl_verify_client" in config,
+        "proxy_protocol": "proxy_protocol" in config or "send_proxy" in kinds,
+        "realip": "set_real_ip_from" in config,
+        "xclient": "xclient" in name or bool(re.search(r"\bxclient\s", config)),
+        "auth": name.startswith(("auth-", "authenticate-", "apop-")),
+        "resolver": scenario.dns is not None or bool(re.search(r"\bresolver\s", config)),
+        "fault": name.startswith("fault-"),
+        "hostile": name.startswith(("hostile-", "overlong-")) or bool(kinds & {"send_random", "send_line_of"}),
+        "ipv6": scenario.client_address == "::1",
+        "unix": scenario.client_address == UNIX_CLIENT,
+        "log": scenario.log is not None,
+    }
+    return sorted(protocols) + [marker for marker, applies in features.items() if applies]
