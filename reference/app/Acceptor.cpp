@@ -123,7 +123,9 @@ bool Acceptor::acceptOne(const Listener& listener, const BoundAddress& bound) {
             socklen_t len = sizeof local;
             localKnown = ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0;
         }
-        const ListenRoute* route = routeFor(listener.plan, localKnown ? hostOf(local) : std::string());
+        // Only a socket shared by several servers' listens needs the local host to pick one.
+        const bool pick = listener.plan.routes.size() > 1 && localKnown;
+        const ListenRoute* route = routeFor(listener.plan, pick ? hostOf(local) : std::string());
         if (!route) {
             ::close(fd);
             return true;

@@ -4,9 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace mailwire::core {
 
@@ -17,7 +17,7 @@ class CommandBuffer {
     CommandBuffer(size_t capacity, int maxErrors);
 
     size_t capacity() const { return capacity_; }
-    bool allocated() const { return !buffer_.empty(); }
+    bool allocated() const { return buffer_ != nullptr; }
 
     // Where the next read goes and how much fits; allocates the buffer on the first call, so an idle session
     // costs none.
@@ -27,7 +27,7 @@ class CommandBuffer {
     // Runs `parser.parse(data, pos, last)` over the unparsed bytes; the parser advances pos.
     template <class Parser>
     auto parseWith(Parser& parser) {
-        return parser.parse(buffer_.data(), pos_, last_);
+        return parser.parse(buffer_.get(), pos_, last_);
     }
 
     size_t pos() const { return pos_; }
@@ -53,7 +53,7 @@ class CommandBuffer {
   private:
     const size_t capacity_;
     const int maxErrors_;
-    std::vector<char> buffer_;
+    std::unique_ptr<char[]> buffer_;  // not zeroed: only bytes read into it are ever looked at
     size_t pos_ = 0;
     size_t last_ = 0;
     int errors_ = 0;

@@ -19,11 +19,24 @@ std::string errnoText(const char* call, int err) {
     return std::string(call) + " failed (" + std::to_string(err) + ": " + std::strerror(err) + ")";
 }
 
+// Dotted quad by hand: glibc's inet_ntop() formats IPv4 with sprintf(), a tenth of a login's user time.
+void formatIpv4(const in_addr& address, char* text) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&address.s_addr);
+    for (int i = 0; i < 4; ++i) {
+        unsigned value = bytes[i];
+        if (value >= 100) *text++ = static_cast<char>('0' + value / 100);
+        if (value >= 10) *text++ = static_cast<char>('0' + value / 10 % 10);
+        *text++ = static_cast<char>('0' + value % 10);
+        if (i < 3) *text++ = '.';
+    }
+    *text = '\0';
+}
+
 bool describe(const sockaddr_storage& addr, std::string& ip, unsigned short& port) {
     char text[INET6_ADDRSTRLEN] = {0};
     if (addr.ss_family == AF_INET) {
         const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
-        ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+        formatIpv4(in->sin_addr, text);
         port = ntohs(in->sin_port);
     } else if (addr.ss_family == AF_INET6) {
         const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
@@ -167,12 +180,11 @@ std::unique_ptr<TcpConnection> TcpConnection::startConnect(EventLoop& loop, cons
     conn->peerIp_ = peerIp;
     conn->peerText_ = peerText;
     if (failure.empty()) {
-        std::string ip;
-        unsigned short port = 0;
-        if (describe(addr, ip, port)) {
-            conn->peerFamily_ = addr.ss_family;
-            conn->peerPort_ = port;
-        }
+        conn->peerFamily_ = addr.ss_family;
+        if (addr.ss_family == AF_INET)
+            conn->peerPort_ = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
+        if (addr.ss_family == AF_INET6)
+            conn->peerPort_ = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
         if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0 && errno != EINPROGRESS &&
             errno != EAGAIN)
             failure = errnoText("connect()", errno);

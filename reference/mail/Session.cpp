@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <vector>
+
 #include "auth/AuthReply.h"
 #include "auth/AuthRequest.h"
 #include "core/TcpConnection.h"
@@ -531,9 +533,11 @@ void Session::onBackendReadable() {
     action_ = "reading response from upstream";
     const size_t capacity = server_->proxyBuffer;
     const size_t used = backendReply_.size();
-    backendReply_.resize(capacity);
-    const core::ReadResult result = backend_->read(&backendReply_[used], capacity - used);
-    backendReply_.resize(used + (result.status == core::ReadResult::Data ? result.bytes : 0));
+    // Read into the worker's scratch space and keep only what came (no zero-filled proxy_buffer per read).
+    static std::vector<char> scratch;
+    if (scratch.size() < capacity) scratch.resize(capacity);
+    const core::ReadResult result = backend_->read(scratch.data(), capacity - used);
+    if (result.status == core::ReadResult::Data) backendReply_.append(scratch.data(), result.bytes);
     if (result.status == core::ReadResult::WouldBlock) return;
     if (result.status == core::ReadResult::Eof) {
         failInternal();  // nginx says nothing of a backend that closes during the login
