@@ -9,6 +9,17 @@ def fd_count(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def pipe_count(pid):
+    """Descriptors that are pipes: the reference keeps a few spare splice pipes between sessions."""
+    count = 0
+    for name in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            count += os.readlink(f"/proc/{pid}/fd/{name}").startswith("pipe:")
+        except OSError:  # closed meanwhile
+            pass
+    return count
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status", encoding="ascii") as handle:
         for line in handle:
@@ -18,7 +29,7 @@ def rss_kib(pid):
 
 
 class Sampler:
-    """A thread appending (t, fds, rss_kib, open_sessions) to `samples` every `period_s` until stopped."""
+    """A thread appending (t, fds, rss_kib, open_sessions, pipes) to `samples` every `period_s` until stopped."""
 
     def __init__(self, pid, open_sessions, period_s=1.0):
         self.pid = pid
@@ -35,7 +46,7 @@ class Sampler:
     def sample(self):
         try:
             self.samples.append((time.monotonic() - self.started, fd_count(self.pid), rss_kib(self.pid),
-                                 self.open_sessions()))
+                                 self.open_sessions(), pipe_count(self.pid)))
         except OSError:  # the proxy is gone: the crash check reports it
             pass
 

@@ -93,10 +93,26 @@ def _result(rss_values, fds_values, first=0.0, last=100.0):
 def test_growth_after_the_warm_up_fails_and_flat_use_passes():
     flat = _result([50000] * 110, [10] + [100] * 108 + [60])
     checks = {name: ok for name, _, ok in report.growth_checks(flat, hold_s=5)}
-    assert checks == {"fds at the end": False, "fds growth": True, "RSS growth": True}
+    assert checks == {"fds at the end": False, "spare pipes at the end": True, "fds growth": True,
+                      "RSS growth": True}
     leaking = _result([50000 + 300 * t for t in range(110)], [10] + [100 + t for t in range(108)] + [10])
     checks = {name: ok for name, _, ok in report.growth_checks(leaking, hold_s=5)}
-    assert checks == {"fds at the end": True, "fds growth": False, "RSS growth": False}
+    assert checks == {"fds at the end": True, "spare pipes at the end": True, "fds growth": False,
+                      "RSS growth": False}
+
+
+def test_spare_splice_pipes_are_counted_apart_within_the_pools_bound():
+    def ending_with(fds, pipes):
+        result = _result([50000] * 20, [10] * 20)
+        result.samples = [(t, 10, 50000, 0, 0) for t in range(19)] + [(19.0, fds, 50000, 0, pipes)]
+        return {name: ok for name, _, ok in report.growth_checks(result, hold_s=5)}
+
+    kept = ending_with(10 + 4, 4)  # two spare pipes: not the sessions' descriptors
+    assert kept["fds at the end"] and kept["spare pipes at the end"]
+    leaked = ending_with(10 + 4 + 3, 4)  # three sockets more than idle
+    assert not leaked["fds at the end"]
+    hoarded = ending_with(10 + report.SPARE_PIPE_FDS + 2, report.SPARE_PIPE_FDS + 2)
+    assert hoarded["fds at the end"] and not hoarded["spare pipes at the end"]
 
 
 def test_a_backend_that_corrupts_downloads_is_caught(tmp_path, monkeypatch):
