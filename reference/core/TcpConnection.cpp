@@ -120,7 +120,6 @@ std::unique_ptr<TcpConnection> TcpConnection::adopt(EventLoop& loop, int fd, con
     }
     if (local && describe(*local, ip, port)) {
         conn->localKnown_ = true;
-        conn->localText_ = peerTextOf(*local, ip, port);
         conn->localFamily_ = local->ss_family;
         conn->localIp_ = ip;
         conn->localPort_ = port;
@@ -214,16 +213,10 @@ void TcpConnection::describeLocal() const {
     unsigned short port = 0;
     if (fd_ >= 0 && ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
         describe(addr, ip, port)) {
-        localText_ = peerTextOf(addr, ip, port);
         localFamily_ = addr.ss_family;
         localIp_ = ip;
         localPort_ = port;
     }
-}
-
-std::string TcpConnection::localText() const {
-    if (!localKnown_) describeLocal();
-    return localText_;
 }
 
 int TcpConnection::localFamily() const {

@@ -51,8 +51,7 @@ class TcpConnection : public Connection {
     std::string peerText() const override { return peerText_; }
     // The accepted socket's local address (the listening address), for the PROXY header to backends; asked
     // of the kernel on first use only.
-    std::string localText() const;  // "127.0.0.1:1143"
-    int localFamily() const;        // AF_INET, AF_INET6, AF_UNIX
+    int localFamily() const;  // AF_INET, AF_INET6, AF_UNIX
     const std::string& localIp() const;
     unsigned short localPort() const;
     int peerFamily() const { return peerFamily_; }
@@ -62,11 +61,6 @@ class TcpConnection : public Connection {
     // readiness stays right.
     bool readReady() const { return readReady_; }
     void sawReadWouldBlock() { readReady_ = false; }
-    // A read that took less than it asked for emptied the socket, unless the peer's FIN is still queued.
-    void sawShortRead() {
-        if (!peerClosed_) readReady_ = false;
-    }
-    bool writeReady() const { return writeReady_ && pendingWrite() == 0; }
     void sawWriteWouldBlock();  // the drain is reported when the socket is writable again
 
   private:
@@ -78,6 +72,10 @@ class TcpConnection : public Connection {
     ReadResult receive(char* into, size_t capacity, int flags);
     void onEvents(uint32_t events);
     void flush();
+    // A read that took less than it asked for emptied the socket, unless the peer's FIN is still queued.
+    void sawShortRead() {
+        if (!peerClosed_) readReady_ = false;
+    }
     void announceReadable();
     void describeLocal() const;
     void failWrite(int err);
@@ -98,7 +96,7 @@ class TcpConnection : public Connection {
     int peerFamily_ = 0;
     unsigned short peerPort_ = 0;
     mutable bool localKnown_ = false;
-    mutable std::string localText_, localIp_;
+    mutable std::string localIp_;
     mutable int localFamily_ = 0;
     mutable unsigned short localPort_ = 0;
     std::shared_ptr<bool> alive_;  // lets posted callbacks notice the connection is gone
