@@ -14,15 +14,6 @@ namespace mailwire::app {
 
 namespace {
 
-std::string hostOf(const sockaddr_storage& addr) {
-    char text[INET6_ADDRSTRLEN] = {};
-    if (addr.ss_family == AF_INET)
-        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&addr)->sin_addr, text, sizeof text);
-    else if (addr.ss_family == AF_INET6)
-        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_addr, text, sizeof text);
-    return text;
-}
-
 bool isWildcard(const sockaddr_storage& addr) {
     if (addr.ss_family == AF_INET)
         return reinterpret_cast<const sockaddr_in*>(&addr)->sin_addr.s_addr == htonl(INADDR_ANY);
@@ -125,7 +116,7 @@ bool Acceptor::acceptOne(const Listener& listener, const BoundAddress& bound) {
         }
         // Only a socket shared by several servers' listens needs the local host to pick one.
         const bool pick = listener.plan.routes.size() > 1 && localKnown;
-        const ListenRoute* route = routeFor(listener.plan, pick ? hostOf(local) : std::string());
+        const ListenRoute* route = routeFor(listener.plan, pick ? core::hostText(local) : std::string());
         if (!route) {
             ::close(fd);
             return true;

@@ -4,8 +4,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
+#include "core/ScratchBuffer.h"
 #include "core/TcpConnection.h"
 
 namespace mailwire::backend {
@@ -17,14 +17,6 @@ constexpr int kRoundsPerEvent = 4;
 
 std::string failedCall(const char* call, int err) {
     return std::string(call) + " failed (" + std::to_string(err) + ": " + std::strerror(err) + ")";
-}
-
-// The copying path reads into this; it is only ever used within one read-then-write step, so every relay
-// of the worker can share it.
-char* sharedBuffer(size_t size) {
-    static std::vector<char> buffer;
-    if (buffer.size() < size) buffer.resize(size);
-    return buffer.data();
 }
 
 core::TcpConnection* plainTcp(core::Connection& connection) {
@@ -200,7 +192,7 @@ bool Relay::spliceIn(Direction& d) {
 // the other side in full (0 when nothing was read, or the other side could not take it all now).
 size_t Relay::copyOnce(Direction& d) {
     if (ended_ || d.fromEof) return 0;
-    char* buffer = sharedBuffer(d.bufferSize);
+    char* buffer = core::scratchBuffer(d.bufferSize);
     const core::ReadResult result = d.from.read(buffer, d.bufferSize);
     switch (result.status) {
         case core::ReadResult::WouldBlock:

@@ -60,6 +60,14 @@ std::string peerTextOf(const sockaddr_storage& addr, const std::string& ip, unsi
 
 }  // namespace
 
+std::string hostText(const sockaddr_storage& addr) {
+    if (addr.ss_family != AF_INET && addr.ss_family != AF_INET6) return {};
+    std::string ip;
+    unsigned short port = 0;
+    describe(addr, ip, port);
+    return ip;
+}
+
 std::string formatAddress(const std::string& ip, unsigned short port) {
     if (ip.find(':') != std::string::npos) return "[" + ip + "]:" + std::to_string(port);
     return ip + ":" + std::to_string(port);

@@ -105,4 +105,7 @@ class TcpConnection : public Connection {
 // "ip:port" / "[ip6]:port" for a sockaddr, as nginx prints addresses.
 std::string formatAddress(const std::string& ip, unsigned short port);
 
+// The IP address of an IPv4 or IPv6 sockaddr as text ("127.0.0.1", "::1"); empty for any other family.
+std::string hostText(const sockaddr_storage& addr);
+
 }  // namespace mailwire::core

@@ -2,10 +2,9 @@
 
 #include <sys/socket.h>
 
-#include <vector>
-
 #include "auth/AuthReply.h"
 #include "auth/AuthRequest.h"
+#include "core/ScratchBuffer.h"
 #include "core/TcpConnection.h"
 
 namespace mailwire::mail {
@@ -534,10 +533,9 @@ void Session::onBackendReadable() {
     const size_t capacity = server_->proxyBuffer;
     const size_t used = backendReply_.size();
     // Read into the worker's scratch space and keep only what came (no zero-filled proxy_buffer per read).
-    static std::vector<char> scratch;
-    if (scratch.size() < capacity) scratch.resize(capacity);
-    const core::ReadResult result = backend_->read(scratch.data(), capacity - used);
-    if (result.status == core::ReadResult::Data) backendReply_.append(scratch.data(), result.bytes);
+    char* scratch = core::scratchBuffer(capacity);
+    const core::ReadResult result = backend_->read(scratch, capacity - used);
+    if (result.status == core::ReadResult::Data) backendReply_.append(scratch, result.bytes);
     if (result.status == core::ReadResult::WouldBlock) return;
     if (result.status == core::ReadResult::Eof) {
         failInternal();  // nginx says nothing of a backend that closes during the login
