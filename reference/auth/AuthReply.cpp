@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <climits>
 
 namespace mailwire::auth {
@@ -32,9 +33,26 @@ std::optional<long> parseDecimal(const std::string& text, long max) {
 }  // namespace
 
 AuthReplyParser::State AuthReplyParser::feed(const char* data, size_t len) {
-    for (size_t i = 0; i < len && state_ == State::NeedMore && consumed_ < kMaxHead; ++i) {
+    size_t i = 0;
+    while (i < len && state_ == State::NeedMore && consumed_ < kMaxHead) {
+        // Inside a name, a value or the status line, take the whole run up to its terminator at once: the
+        // states stay the same byte by byte, only the per-byte calls and appends go.
+        const size_t limit = std::min(len, i + (kMaxHead - consumed_));
+        size_t run = i;
+        if (step_ == Step::Value) {
+            while (run < limit && data[run] != '\r' && data[run] != '\n') ++run;
+            value_.append(data + i, run - i);
+        } else if (step_ == Step::Name) {
+            while (run < limit && (isLetterOrDigit(data[run]) || data[run] == '-')) ++run;
+            name_.append(data + i, run - i);
+        } else if (step_ == Step::StatusSkip) {
+            while (run < limit && data[run] != '\r' && data[run] != '\n') ++run;
+        }
+        consumed_ += run - i;
+        i = run;
+        if (i == limit) break;
         ++consumed_;
-        step(data[i]);
+        step(data[i++]);
     }
     // nginx's buffer is full and the head has not ended: its next read sees EOF.
     if (state_ == State::NeedMore && consumed_ == kMaxHead) state_ = State::TooLong;
@@ -188,8 +206,16 @@ std::optional<std::string> parseServerAddress(const std::string& text) {
     }
     if (ipv4 && part == 3 && digits > 0) {
         octets[3] = static_cast<unsigned char>(value);
-        return std::to_string(octets[0]) + "." + std::to_string(octets[1]) + "." + std::to_string(octets[2]) +
-               "." + std::to_string(octets[3]);
+        std::string canonical;
+        canonical.reserve(15);
+        for (size_t i = 0; i < 4; ++i) {
+            const unsigned octet = octets[i];
+            if (i > 0) canonical += '.';
+            if (octet >= 100) canonical += static_cast<char>('0' + octet / 100);
+            if (octet >= 10) canonical += static_cast<char>('0' + octet / 10 % 10);
+            canonical += static_cast<char>('0' + octet % 10);
+        }
+        return canonical;
     }
     in6_addr addr6{};
     if (::inet_pton(AF_INET6, text.c_str(), &addr6) == 1 && text.find('\0') == std::string::npos) {

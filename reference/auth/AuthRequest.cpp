@@ -1,32 +1,41 @@
 #include "auth/AuthRequest.h"
 
+#include <string_view>
+
 namespace mailwire::auth {
 
 namespace {
 
-void addHeader(std::string& out, const char* name, const std::string& value) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
+void appendEscaped(std::string& out, const std::string& raw) {
+    static const char kHex[] = "0123456789ABCDEF";
+    for (const char c : raw) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte == '%') {
+            const char escaped[] = {'%', kHex[byte >> 4], kHex[byte & 0x0F]};
+            out.append(escaped, sizeof escaped);
+        } else {
+            out.push_back(c);
+        }
+    }
+}
+
+void addHeader(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name).append(": ", 2).append(value).append("\r\n", 2);
+}
+
+// The same with the value escaped in place (no temporary string).
+void addEscapedHeader(std::string& out, std::string_view name, const std::string& raw) {
+    out.append(name).append(": ", 2);
+    appendEscaped(out, raw);
+    out.append("\r\n", 2);
 }
 
 }  // namespace
 
 std::string escapeHeaderValue(const std::string& raw) {
-    static const char kHex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(raw.size());
-    for (const char c : raw) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte <= 0x20 || byte == '%') {
-            out += '%';
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0x0F];
-        } else {
-            out += c;
-        }
-    }
+    appendEscaped(out, raw);
     return out;
 }
 
@@ -39,8 +48,8 @@ std::string buildAuthRequest(const AuthRequest& request, const config::AuthHttpT
     out += " HTTP/1.0\r\n";
     addHeader(out, "Host", target.hostHeader);
     addHeader(out, "Auth-Method", request.method);
-    addHeader(out, "Auth-User", escapeHeaderValue(request.user));
-    addHeader(out, "Auth-Pass", escapeHeaderValue(request.pass));
+    addEscapedHeader(out, "Auth-User", request.user);
+    addEscapedHeader(out, "Auth-Pass", request.pass);
     if (request.method == "apop" || request.method == "cram-md5") addHeader(out, "Auth-Salt", request.salt);
     addHeader(out, "Auth-Protocol", request.protocol);
     addHeader(out, "Auth-Login-Attempt", std::to_string(request.loginAttempt));
@@ -66,9 +75,9 @@ std::string buildAuthRequest(const AuthRequest& request, const config::AuthHttpT
             {"Auth-SSL-Fingerprint", &request.sslFingerprint}};
         for (const auto& [name, value] : optional)
             if (!value->empty()) addHeader(out, name, *value);
-        if (!request.sslCert.empty()) addHeader(out, "Auth-SSL-Cert", escapeHeaderValue(request.sslCert));
+        if (!request.sslCert.empty()) addEscapedHeader(out, "Auth-SSL-Cert", request.sslCert);
     }
-    for (const auto& [name, value] : extraHeaders) addHeader(out, name.c_str(), value);
+    for (const auto& [name, value] : extraHeaders) addHeader(out, name, value);
     out += "\r\n";
     return out;
 }

@@ -296,7 +296,7 @@ ReadResult TcpConnection::peek(char* into, size_t capacity) { return receive(int
 
 ReadResult TcpConnection::receive(char* into, size_t capacity, int flags) {
     ReadResult result;
-    if (fd_ < 0) {
+    if (fd_ < 0 || (atEof_ && capacity > 0)) {
         result.status = ReadResult::Eof;
         return result;
     }

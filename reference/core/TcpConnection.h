@@ -73,8 +73,13 @@ class TcpConnection : public Connection {
     void onEvents(uint32_t events);
     void flush();
     // A read that took less than it asked for emptied the socket, unless the peer's FIN is still queued.
+    // After the peer's FIN, a short read took the last byte: the next read is the end of stream, known
+    // without asking the kernel (saves the recv() that would return 0).
     void sawShortRead() {
-        if (!peerClosed_) readReady_ = false;
+        if (peerClosed_)
+            atEof_ = true;
+        else
+            readReady_ = false;
     }
     void announceReadable();
     void describeLocal() const;
@@ -88,6 +93,7 @@ class TcpConnection : public Connection {
     bool writeReady_ = true;     // no send has met EAGAIN since the last edge
     bool announced_ = false;     // a readiness signal for the next turn is queued
     bool peerClosed_ = false;    // EPOLLRDHUP seen: an end of stream waits after the data
+    bool atEof_ = false;         // peerClosed_ and the data before the FIN all read
     bool writeBlocked_ = false;  // a send() met a full socket buffer; the drain is then reported
     ConnectionHandler* handler_ = nullptr;
     std::string output_;

@@ -8,10 +8,11 @@ namespace mailwire::imap {
 using mail::ClientStep;
 
 ImapClientProtocol::ImapClientProtocol(const config::ServerConfig& server,
-                                       std::function<std::string()> makeSalt)
+                                       std::function<std::string()> makeSalt,
+                                       std::shared_ptr<const ImapCapabilities> capabilities)
     : starttls_(server.starttls),
       proxyPassErrorMessage_(server.proxyPassErrorMessage),
-      capabilities_(server),
+      capabilities_(capabilities ? std::move(capabilities) : std::make_shared<ImapCapabilities>(server)),
       sasl_(sasl::SaslMechanisms{(server.imapAuth & config::kAuthCramMd5) != 0,
                                  (server.imapAuth & config::kAuthExternal) != 0},
             std::move(makeSalt)),
@@ -125,7 +126,7 @@ ImapClientProtocol::Outcome ImapClientProtocol::handleStartCommand() {
             return handleAuthenticate();
 
         case ImapCommand::Capability:
-            outcome.text = capabilities_.line(tlsActive_);
+            outcome.text = capabilities_->line(tlsActive_);
             return outcome;
 
         case ImapCommand::Logout:

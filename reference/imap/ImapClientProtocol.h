@@ -18,7 +18,10 @@ namespace mailwire::imap {
 class ImapClientProtocol : public mail::ClientProtocol {
   public:
     // `makeSalt` returns the whole "<R.T@server_name>" string; it is called once, on the first CRAM-MD5.
-    ImapClientProtocol(const config::ServerConfig& server, std::function<std::string()> makeSalt);
+    // `capabilities`: the lines built once for this server{} and shared by its sessions; built here when
+    // null.
+    ImapClientProtocol(const config::ServerConfig& server, std::function<std::string()> makeSalt,
+                       std::shared_ptr<const ImapCapabilities> capabilities = nullptr);
 
     const char* name() const override { return "imap"; }
     std::string greeting() override;
@@ -69,7 +72,7 @@ class ImapClientProtocol : public mail::ClientProtocol {
     // Copied from the server{} so the protocol never outlives its configuration.
     const config::StartTls starttls_;
     const bool proxyPassErrorMessage_;
-    ImapCapabilities capabilities_;
+    const std::shared_ptr<const ImapCapabilities> capabilities_;
     ImapParser parser_;
     sasl::SaslExchange sasl_;  // AUTHENTICATE, from the mechanism to the credentials
 

@@ -50,7 +50,7 @@ void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
     origin.localPort = client->localPort();
     origin.implicitTls = listen.ssl || server->sslOn;
     origin.proxyProtocol = listen.proxyProtocol;
-    auto protocol = makeClientProtocol(*server);
+    auto protocol = protocols_.make(server);
     auto session = std::make_unique<Session>(id, std::move(deps), std::move(client), server, listen.text,
                                              std::move(protocol), std::move(origin));
     Session& started = *session;

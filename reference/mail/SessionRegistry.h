@@ -11,6 +11,7 @@
 #include "core/EventLoop.h"
 #include "core/Log.h"
 #include "core/TcpConnection.h"
+#include "mail/ProtocolFactory.h"
 #include "tls/TlsContext.h"
 
 namespace mailwire::mail {
@@ -44,6 +45,7 @@ class SessionRegistry {
     core::EventLoop& loop_;
     core::Log& log_;
     std::unique_ptr<backend::BackendConnector> backends_;
+    ProtocolFactory protocols_;
     uint64_t nextId_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;
     std::function<void()> whenEmpty_;

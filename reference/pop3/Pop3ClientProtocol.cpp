@@ -8,11 +8,12 @@ namespace mailwire::pop3 {
 using mail::ClientStep;
 
 Pop3ClientProtocol::Pop3ClientProtocol(const config::ServerConfig& server,
-                                       std::function<std::string()> makeSalt)
+                                       std::function<std::string()> makeSalt,
+                                       std::shared_ptr<const Pop3Capabilities> capabilities)
     : authMethods_(effectivePop3AuthMethods(server.pop3Auth)),
       starttls_(server.starttls),
       proxyPassErrorMessage_(server.proxyPassErrorMessage),
-      capabilities_(server),
+      capabilities_(capabilities ? std::move(capabilities) : std::make_shared<Pop3Capabilities>(server)),
       sasl_(sasl::SaslMechanisms{(authMethods_ & config::kAuthCramMd5) != 0,
                                  (authMethods_ & config::kAuthExternal) != 0},
             std::move(makeSalt)),
@@ -123,7 +124,7 @@ Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleStartCommand() {
             return outcome;
 
         case Pop3Command::Capa:
-            outcome.out = capabilities_.capa(tlsActive_, true);
+            outcome.out = capabilities_->capa(tlsActive_, true);
             return outcome;
 
         case Pop3Command::Apop:
@@ -166,7 +167,7 @@ Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleUserCommand() {
             return authenticateWith("plain", login_, args[0], std::string());
 
         case Pop3Command::Capa:
-            outcome.out = capabilities_.capa(tlsActive_, false);  // never STLS here (quirk 10)
+            outcome.out = capabilities_->capa(tlsActive_, false);  // never STLS here (quirk 10)
             return outcome;
 
         case Pop3Command::Quit:
@@ -186,7 +187,7 @@ Pop3ClientProtocol::Outcome Pop3ClientProtocol::handleAuth() {
     if (loginBlockedByStartTlsOnly()) return invalid();
     if (parser_.arguments().empty()) {
         Outcome outcome;
-        outcome.out = capabilities_.methods();
+        outcome.out = capabilities_->methods();
         return outcome;
     }
     return fromSasl(sasl_.start(parser_.arguments()));

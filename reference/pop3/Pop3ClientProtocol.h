@@ -23,7 +23,10 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
 
     // `makeSalt` returns the whole "<R.T@server_name>" string. It is called once, here, when `pop3_auth`
     // enables apop or cram-md5: the greeting carries the salt.
-    Pop3ClientProtocol(const config::ServerConfig& server, std::function<std::string()> makeSalt);
+    // `capabilities`: the lines built once for this server{} and shared by its sessions; built here when
+    // null.
+    Pop3ClientProtocol(const config::ServerConfig& server, std::function<std::string()> makeSalt,
+                       std::shared_ptr<const Pop3Capabilities> capabilities = nullptr);
 
     const char* name() const override { return "pop3"; }
     std::string greeting() override;
@@ -79,7 +82,7 @@ class Pop3ClientProtocol : public mail::ClientProtocol {
     const unsigned authMethods_;  // pop3_auth, with plain implying LOGIN
     const config::StartTls starttls_;
     const bool proxyPassErrorMessage_;
-    Pop3Capabilities capabilities_;
+    const std::shared_ptr<const Pop3Capabilities> capabilities_;
     Pop3Parser parser_;
     sasl::SaslExchange sasl_;  // AUTH, from the mechanism to the credentials
     std::string salt_;         // empty unless apop or cram-md5 is enabled

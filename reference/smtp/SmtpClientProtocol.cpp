@@ -10,7 +10,8 @@ namespace mailwire::smtp {
 using mail::ClientStep;
 
 SmtpClientProtocol::SmtpClientProtocol(const config::ServerConfig& server,
-                                       std::function<std::string()> makeSalt)
+                                       std::function<std::string()> makeSalt,
+                                       std::shared_ptr<const SmtpCapabilities> capabilities)
     : authMethods_(server.smtpAuth),
       starttls_(server.starttls),
       greetingDelay_(server.smtpGreetingDelay),
@@ -18,7 +19,7 @@ SmtpClientProtocol::SmtpClientProtocol(const config::ServerConfig& server,
       xclient_(server.xclient),
       proxySmtpAuth_(server.proxySmtpAuth),
       proxyPassErrorMessage_(server.proxyPassErrorMessage),
-      capabilities_(server),
+      capabilities_(capabilities ? std::move(capabilities) : std::make_shared<SmtpCapabilities>(server)),
       sasl_(sasl::SaslMechanisms{(server.smtpAuth & config::kAuthCramMd5) != 0,
                                  (server.smtpAuth & config::kAuthExternal) != 0},
             std::move(makeSalt)),
@@ -147,12 +148,12 @@ SmtpClientProtocol::Outcome SmtpClientProtocol::handleHelo(bool ehlo) {
     rcptTo_.clear();
     if (!ehlo) {
         Outcome outcome;
-        outcome.out = capabilities_.helo();
+        outcome.out = capabilities_->helo();
         return outcome;
     }
     esmtp_ = true;
     Outcome outcome;
-    outcome.out = capabilities_.ehlo(tlsActive_);
+    outcome.out = capabilities_->ehlo(tlsActive_);
     return outcome;
 }
 

@@ -18,7 +18,10 @@ namespace mailwire::smtp {
 class SmtpClientProtocol : public mail::ClientProtocol {
   public:
     // `makeSalt` returns the whole "<R.T@server_name>" string; it is called once, on the first CRAM-MD5.
-    SmtpClientProtocol(const config::ServerConfig& server, std::function<std::string()> makeSalt);
+    // `capabilities`: the lines built once for this server{} and shared by its sessions; built here when
+    // null.
+    SmtpClientProtocol(const config::ServerConfig& server, std::function<std::string()> makeSalt,
+                       std::shared_ptr<const SmtpCapabilities> capabilities = nullptr);
 
     const char* name() const override { return "smtp"; }
     std::string greeting() override;
@@ -77,7 +80,7 @@ class SmtpClientProtocol : public mail::ClientProtocol {
     const bool xclient_;
     const bool proxySmtpAuth_;
     const bool proxyPassErrorMessage_;
-    SmtpCapabilities capabilities_;
+    const std::shared_ptr<const SmtpCapabilities> capabilities_;
     SmtpParser parser_;
     sasl::SaslExchange sasl_;  // AUTH, from the mechanism to the credentials
 
