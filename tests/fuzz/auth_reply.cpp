@@ -1,6 +1,8 @@
 // The auth_http response head parser, fed arbitrary bytes across reads, and the decision taken on a complete
-// head. Checks: the state sticks once decided, at most 1024 head bytes are taken, a Connect decision carries
-// a canonical address and a port, and canonical addresses are fixed points of parseServerAddress. Input:
+// head. Checks: the state sticks once decided, at most 1024 head bytes are taken, how the bytes are split into
+// reads changes nothing (the same bytes fed one at a time give the same state, reply and error), a Connect
+// decision carries a canonical address and a port, and canonical addresses are fixed points of
+// parseServerAddress. Input:
 // [options: bit 0 password known, bit 1 password needed] [split seed] [response bytes...]
 #include "FuzzInput.h"
 #include "auth/AuthReply.h"
@@ -21,6 +23,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (next == State::Invalid && parser.error().empty()) fuzz::violated("invalid without an error text");
         state = next;
     }
+    auth::AuthReplyParser byteByByte;
+    for (const char c : input.rest()) byteByByte.feed(&c, 1);
+    if (input.rest().empty()) byteByByte.feed(nullptr, 0);
+    const auto same = [](const auth::AuthReply& a, const auth::AuthReply& b) {
+        return a.status == b.status && a.server == b.server && a.port == b.port && a.user == b.user &&
+               a.pass == b.pass && a.waitSeconds == b.waitSeconds && a.errorCode == b.errorCode;
+    };
+    if (byteByByte.state() != state || byteByByte.consumed() != parser.consumed() ||
+        byteByByte.error() != parser.error() || !same(byteByByte.reply(), parser.reply()))
+        fuzz::violated("the result depends on how the bytes were split into reads");
     if (state != State::Done) return 0;
 
     const auth::AuthReply& reply = parser.reply();
