@@ -109,6 +109,8 @@ def summarise_workload(workload, by_round, labels, pair):
 
     summary = {"value": stats.summarise(pick("value"), labels, pair),
                "cpu_per_unit": stats.summarise(pick("cpu_per_unit"), labels, pair)}
+    for key in ("client_per_unit", "fakes_per_unit", "proxy_kernel_share", "machine_cores"):
+        summary[key] = stats.summarise(pick(key), labels, None)
     if workload.kind == "rate":
         summary["latency_p50"] = stats.summarise(pick("latency_ms", "p50"), labels, pair)
         summary["latency_p99"] = stats.summarise(pick("latency_ms", "p99"), labels, pair)

@@ -19,16 +19,26 @@ def tree(pid):
     return [pid, *children(pid)]
 
 
-def cpu_seconds(pid):
-    """User plus system CPU time the process has used so far (0 if it has gone)."""
+def cpu_split(pid):
+    """(user, system) CPU seconds the process has used so far ((0, 0) if it has gone)."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
             text = handle.read()
     except OSError:
-        return 0.0
+        return 0.0, 0.0
     # The command name (field 2) may hold spaces; the fields we want come after its closing parenthesis.
     fields = text[text.rindex(")") + 2:].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS_PER_S
+    return int(fields[11]) / _TICKS_PER_S, int(fields[12]) / _TICKS_PER_S
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time the process has used so far (0 if it has gone)."""
+    return sum(cpu_split(pid))
+
+
+def tree_system_seconds(pid):
+    """{pid: system (kernel) CPU seconds} for `pid` and its current children."""
+    return {member: cpu_split(member)[1] for member in tree(pid)}
 
 
 def tree_cpu_seconds(pid):

@@ -64,8 +64,43 @@ def table_rows(document):
     return rows
 
 
-def format_table(document):
-    rows = table_rows(document)
+def budget_rows(document):
+    """[[cells]]: per rate and relay workload, the CPU each party spent per unit (client, fakes, proxy: their
+    sum is what one session or one GB costs the machine), the proxy's kernel share, and the cores busy."""
+    proxies = document["proxies"]
+    columns = ["direct", *proxies]
+    header = ["workload", "unit", *(f"{label}: client + fakes + proxy" for label in columns),
+              *(f"{label} in kernel" for label in proxies), f"cores busy ({' / '.join(columns)})"]
+    rows = [header]
+    for workload in document["workloads"]:
+        if workload["kind"] == "idle":
+            continue
+        summary = workload["summary"]
+        if "client_per_unit" not in summary:
+            continue
+
+        def medians(key):
+            return summary.get(key, {}).get("median", {})
+
+        client, fakes, proxy = medians("client_per_unit"), medians("fakes_per_unit"), medians("cpu_per_unit")
+        unit = "us/session" if workload["kind"] == "rate" else "CPU s/GB"
+        cells = [workload["name"], unit]
+        for label in columns:
+            parts = [client.get(label), fakes.get(label)] + ([proxy.get(label)] if label != "direct" else [])
+            if any(part is None for part in parts):
+                cells.append("-")
+                continue
+            cells.append(" + ".join(_number(part) for part in parts) + f" = {_number(sum(parts))}")
+        kernel = medians("proxy_kernel_share")
+        cells += ["-" if kernel.get(label) is None else f"{kernel[label]:.0%}" for label in proxies]
+        cores = medians("machine_cores")
+        cells.append(" / ".join(_number(cores.get(label), 2) for label in columns))
+        rows.append(cells)
+    return rows if len(rows) > 1 else []
+
+
+def format_table(document, rows=None):
+    rows = table_rows(document) if rows is None else rows
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
 
     def line(cells):
@@ -121,6 +156,20 @@ def format_page(document, chart_name):
         f"![rates, throughput and idle memory]({chart_name})",
         "",
     ]
+    budget = budget_rows(document)
+    if budget:
+        lines += [
+            "## Where the machine's CPU went",
+            "",
+            "Per session (us) or per GB relayed (CPU s), medians: the load client's CPU, the fakes' (backend and "
+            "auth server) and the proxy's; their sum is what one unit costs this machine. \"in kernel\": the "
+            "share of the proxy's CPU spent in system calls and the network stack (stime over utime + stime), "
+            "a floor no user-space work removes. Cores busy: the whole machine during the sample (it has "
+            f"{machine['cpus']}). A rate or throughput is bounded by cores / cost per unit.",
+            "",
+            format_table(document, budget),
+            "",
+        ]
     saturated = [workload["name"] for workload in document["workloads"] if workload.get("client_saturated")]
     if saturated:
         lines += [f"Note: the client used over 90 % of its threads in: {', '.join(saturated)}.", ""]

@@ -40,21 +40,37 @@ def _figures(workload, result, proxy_cpu):
     return figures
 
 
+def _budget(workload, result, proxy_cpu, proxy_kernel, fakes_cpu):
+    """Where the machine's CPU went, per session (us) or per GB (s): the client's, the fakes' and the proxy's
+    share, and how much of the proxy's was spent in the kernel (a proxy cannot go below the kernel's part)."""
+    units = (result["sessions"] / 1e6 if workload.kind == "rate" else result["bytes"] / 1e9)
+    if not units:
+        return {}
+    budget = {"client_per_unit": result["cpu_s"] / units, "fakes_per_unit": fakes_cpu / units}
+    if proxy_cpu:
+        budget["proxy_kernel_share"] = (proxy_kernel or 0.0) / proxy_cpu
+    return budget
+
+
 def _timed_run(workload, load_binary, port, fake_pids, proxy_pid=None):
     fakes_before = {pid: procstat.cpu_seconds(pid) for pid in fake_pids}
     proxy_before = procstat.tree_cpu_seconds(proxy_pid) if proxy_pid else None
+    kernel_before = procstat.tree_system_seconds(proxy_pid) if proxy_pid else None
     busy_before = procstat.machine_busy_seconds()
     started = time.monotonic()
     result = run_load(load_binary, workload, port)
     wall = time.monotonic() - started
     busy = procstat.machine_busy_seconds() - busy_before
     proxy_cpu = procstat.cpu_delta(proxy_before, procstat.tree_cpu_seconds(proxy_pid)) if proxy_pid else None
+    proxy_kernel = procstat.cpu_delta(kernel_before, procstat.tree_system_seconds(proxy_pid)) if proxy_pid else None
     fakes_cpu = sum(procstat.cpu_seconds(pid) - before for pid, before in fakes_before.items())
     figures = _figures(workload, result, proxy_cpu)
     figures["proxy_cpu_s"] = proxy_cpu
     figures["fakes_cpu_s"] = fakes_cpu
+    figures.update(_budget(workload, result, proxy_cpu, proxy_kernel, fakes_cpu))
     ours = (proxy_cpu or 0.0) + fakes_cpu + result["cpu_s"]
     figures["background_cores"] = max(0.0, busy - ours) / wall if wall > 0 else 0.0
+    figures["machine_cores"] = busy / wall if wall > 0 else 0.0
     figures["loadavg"] = procstat.loadavg_1min()
     return figures
 

@@ -112,6 +112,25 @@ def test_table_shows_direct_shares_ratio_ranges_cpu_latency_and_noisy_background
     assert len(table) == 2 + 4 and len({len(line) for line in table}) == 1  # aligned columns
 
 
+def test_budget_shows_each_partys_cpu_per_unit_the_kernel_share_and_the_cores_busy():
+    document = _document()
+    labels = ["direct", "reference", "nginx"]
+    summary = document["workloads"][0]["summary"]
+    summary["client_per_unit"] = stats.summarise([{"direct": 60.0, "reference": 70.0, "nginx": 70.0}], labels)
+    summary["fakes_per_unit"] = stats.summarise([{"direct": 50.0, "reference": 55.0, "nginx": 55.0}], labels)
+    summary["proxy_kernel_share"] = stats.summarise([{"reference": 0.8, "nginx": 0.85}], ["reference", "nginx"])
+    summary["machine_cores"] = stats.summarise([{"direct": 1.5, "reference": 1.96, "nginx": 1.9}], labels)
+    rows = report.budget_rows(document)
+    assert rows[0] == ["workload", "unit", "direct: client + fakes + proxy", "reference: client + fakes + proxy",
+                       "nginx: client + fakes + proxy", "reference in kernel", "nginx in kernel",
+                       "cores busy (direct / reference / nginx)"]
+    assert rows[1] == ["imap login", "us/session", "60.0 + 50.0 = 110", "70.0 + 55.0 + 90.0 = 215",
+                       "70.0 + 55.0 + 80.0 = 205", "80%", "85%", "1.50 / 1.96 / 1.90"]
+    assert len(rows) == 2  # no row for the idle workload
+    assert "## Where the machine's CPU went" in report.format_page(document, "p.png")
+    assert report.budget_rows(_document()) == []  # documents from before these figures: no section
+
+
 def test_page_records_machine_versions_table_and_chart():
     page = report.format_page(_document(), "performance.png")
     for text in ("--quick", "Test CPU, 2 CPUs", "nginx: nginx/1.22.1", "git HEAD: abc123", "ABBA",
