@@ -49,8 +49,7 @@ void AuthHttpClient::teardown() {
         connection_->setHandler(nullptr);
         connection_->close();
         // We may be inside the connection's own event handler: destroy it once that has returned.
-        std::shared_ptr<core::TcpConnection> closed(std::move(connection_));
-        loop_.post([closed] {});
+        loop_.destroyLater(std::move(connection_));
     }
     request_.clear();
 }

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/Connection.h"
+
 namespace mailwire::core {
 
 namespace {
@@ -102,59 +104,49 @@ void EventLoop::signalReady(int fd, uint32_t events) {
 }
 
 TimerId EventLoop::addTimer(Millis after, std::function<void()> fire) {
-    const TimerId id = nextTimerId_++;
-    const auto due = std::chrono::steady_clock::now() + after;
-    timers_.emplace(id, std::make_pair(due, std::move(fire)));
-    timerQueue_.emplace(due, id);
-    return id;
+    return timers_.add(std::chrono::steady_clock::now() + after, std::move(fire));
 }
 
-void EventLoop::cancelTimer(TimerId id) {
-    auto found = timers_.find(id);
-    if (found == timers_.end()) return;
-    auto range = timerQueue_.equal_range(found->second.first);
-    for (auto it = range.first; it != range.second; ++it) {
-        if (it->second == id) {
-            timerQueue_.erase(it);
-            break;
-        }
-    }
-    timers_.erase(found);
-}
+void EventLoop::cancelTimer(TimerId id) { timers_.cancel(id); }
 
 void EventLoop::post(std::function<void()> task) { posted_.push_back(std::move(task)); }
 
 void EventLoop::stop() { stopRequested_ = true; }
 
-int EventLoop::waitTimeoutMs() const {
+int EventLoop::waitTimeoutMs() {
     if (!posted_.empty() || !signalled_.empty()) return 0;
-    if (timerQueue_.empty()) return -1;
+    const auto due = timers_.earliest();
+    if (!due) return -1;
     const auto now = std::chrono::steady_clock::now();
-    const auto due = timerQueue_.begin()->first;
-    if (due <= now) return 0;
+    if (*due <= now) return 0;
     // Round up so a timer never fires a millisecond early and spins.
-    const auto wait = std::chrono::duration_cast<std::chrono::microseconds>(due - now).count();
+    const auto wait = std::chrono::duration_cast<std::chrono::microseconds>(*due - now).count();
     return static_cast<int>((wait + 999) / 1000);
 }
 
 void EventLoop::runDueTimers() {
     const auto now = std::chrono::steady_clock::now();
-    while (!timerQueue_.empty() && timerQueue_.begin()->first <= now) {
-        const TimerId id = timerQueue_.begin()->second;
-        timerQueue_.erase(timerQueue_.begin());
-        auto found = timers_.find(id);
-        if (found == timers_.end()) continue;
-        auto fire = std::move(found->second.second);
-        timers_.erase(found);
-        fire();
+    for (auto due = timers_.earliest(); due && *due <= now; due = timers_.earliest()) {
+        auto fire = timers_.popDue(now);
+        if (fire) fire();
     }
 }
 
+void EventLoop::destroyLater(std::unique_ptr<Connection> connection) {
+    doomed_.push_back(std::move(connection));
+}
+
 void EventLoop::runPosted() {
-    // Tasks may post more tasks; those run on the next turn.
-    std::vector<std::function<void()>> tasks;
-    tasks.swap(posted_);
-    for (auto& task : tasks) task();
+    // Tasks may post more tasks; those run on the next turn. The two lists trade places, so neither gives
+    // its capacity back.
+    running_.swap(posted_);
+    for (auto& task : running_) task();
+    running_.clear();
+    // One at a time from the back: a destructor may hand over another connection.
+    while (!doomed_.empty()) {
+        std::unique_ptr<Connection> last = std::move(doomed_.back());
+        doomed_.pop_back();
+    }
 }
 
 void EventLoop::dispatch(int fd, uint32_t events) {

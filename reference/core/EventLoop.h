@@ -4,14 +4,15 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
+#include "core/TimerHeap.h"
 #include "core/Timers.h"
 
 namespace mailwire::core {
+
+class Connection;
 
 // kPeerClosed (with kReadable): the peer's FIN is queued behind whatever data is waiting.
 enum IoEvents : uint32_t {
@@ -54,6 +55,9 @@ class EventLoop : public Timers {
 
     // Runs `task` on the loop after the current event has been handled (safe place to destroy objects).
     void post(std::function<void()> task);
+    // Destroys a connection after the current event has been handled: for one closed from inside its own
+    // handler (no closure to allocate, unlike post()).
+    void destroyLater(std::unique_ptr<Connection> connection);
 
     void run();  // until stop()
     void stop();
@@ -67,7 +71,7 @@ class EventLoop : public Timers {
         std::shared_ptr<FdHandler> handler;
     };
     Watch* find(int fd);
-    int waitTimeoutMs() const;
+    int waitTimeoutMs();
     void dispatch(int fd, uint32_t events);
     void runSignalled();
     void runDueTimers();
@@ -77,11 +81,10 @@ class EventLoop : public Timers {
     bool stopRequested_ = false;
     std::vector<Watch> watches_;  // indexed by descriptor: descriptors are small, dense integers
     std::vector<std::pair<int, uint32_t>> signalled_;
-    TimerId nextTimerId_ = 1;
-    std::multimap<std::chrono::steady_clock::time_point, TimerId> timerQueue_;
-    std::unordered_map<TimerId, std::pair<std::chrono::steady_clock::time_point, std::function<void()>>>
-        timers_;
+    TimerHeap timers_;
     std::vector<std::function<void()>> posted_;
+    std::vector<std::function<void()>> running_;  // the posted tasks of this turn (capacity kept)
+    std::vector<std::unique_ptr<Connection>> doomed_;
 };
 
 }  // namespace mailwire::core

@@ -202,7 +202,8 @@ std::unique_ptr<TcpConnection> TcpConnection::startConnect(EventLoop& loop, cons
         std::weak_ptr<bool> alive = conn->alive_;
         TcpConnection* raw = conn.get();
         loop.post([alive, raw, failure] {
-            if (alive.lock() && raw->handler_) raw->handler_->onConnectFailed(failure);
+            const auto live = alive.lock();
+            if (live && *live && raw->handler_) raw->handler_->onConnectFailed(failure);
         });
     }
     return conn;
@@ -395,8 +396,7 @@ void TcpConnection::close() {
     ::close(fd_);
     fd_ = -1;
     --openSockets;
-    *alive_ = false;
-    alive_ = std::make_shared<bool>(false);
+    *alive_ = false;  // posted callbacks that outlive the close see it
 }
 
 }  // namespace mailwire::core

@@ -23,18 +23,21 @@ void SessionRegistry::accept(std::unique_ptr<core::TcpConnection> client,
         sessionLog.write(core::LogLevel::Info, "*" + std::to_string(id) + " client " + client->peerText() +
                                                    " connected to " + listen.text);
 
+    // The session holds `server` for as long as it holds these: a plain pointer is enough, and keeps the
+    // closures small enough for std::function to store without allocating.
+    const config::ServerConfig* settings = server.get();
     SessionDeps deps{loop_, sessionLog, *backends_,
-                     [this, server] {
-                         return std::make_unique<auth::AuthHttpClient>(loop_, server->authHttp,
-                                                                       server->authHttpTimeout);
+                     [this, settings] {
+                         return std::make_unique<auth::AuthHttpClient>(loop_, settings->authHttp,
+                                                                       settings->authHttpTimeout);
                      },
                      [this, id] { finished(id); }};
     if (server->resolverEnabled) {
-        deps.makeResolver = [this, server]() -> std::unique_ptr<resolver::ClientHostResolver> {
-            auto transport = std::make_unique<resolver::UdpDnsTransport>(loop_, server->resolverAddresses,
-                                                                         server->resolverTimeout);
+        deps.makeResolver = [this, settings]() -> std::unique_ptr<resolver::ClientHostResolver> {
+            auto transport = std::make_unique<resolver::UdpDnsTransport>(loop_, settings->resolverAddresses,
+                                                                         settings->resolverTimeout);
             return std::make_unique<resolver::DnsClientHostResolver>(
-                std::move(transport), loop_, server->resolverIpv4, server->resolverIpv6);
+                std::move(transport), loop_, settings->resolverIpv4, settings->resolverIpv6);
         };
     }
     if (tls) {
