@@ -5,6 +5,7 @@
 #include <string>
 
 #include "auth/AuthReply.h"
+#include "core/Connection.h"
 
 namespace mailwire::auth {
 
@@ -20,6 +21,7 @@ struct AuthOutcome {
     std::string error;   // for the error log otherwise, e.g. "timed out", "sent invalid header in response"
     std::string peer;    // "127.0.0.1:9000", for "auth http server <peer> ..."
     std::string detail;  // when `error` is empty: what happened, for a debug-level line
+    core::ConnectFailure::Kind connectFailure = core::ConnectFailure::Failed;  // when ConnectFailed
 };
 
 class AuthClient {

@@ -24,6 +24,7 @@ void AuthHttpClient::start(const std::string& requestBytes, std::function<void(c
     request_ = requestBytes;
     done_ = std::move(done);
     parser_ = AuthReplyParser();
+    connectFailure_ = core::ConnectFailure::Failed;
     exchange_ = std::make_shared<bool>(true);
     timer_ = loop_.addTimer(timeout_, [this] {
         timer_ = 0;
@@ -60,6 +61,7 @@ void AuthHttpClient::finish(AuthOutcome::Status status, std::string error, std::
     outcome.error = std::move(error);
     outcome.detail = std::move(detail);
     outcome.peer = peer_;
+    outcome.connectFailure = connectFailure_;
     if (status == AuthOutcome::Replied) outcome.reply = parser_.reply();
     auto done = std::move(done_);
     done_ = nullptr;
@@ -74,8 +76,9 @@ void AuthHttpClient::onConnected() {
     connection_->write(request_);
 }
 
-void AuthHttpClient::onConnectFailed(const std::string& error) {
-    finish(AuthOutcome::ConnectFailed, error, "");
+void AuthHttpClient::onConnectFailed(const core::ConnectFailure& failure) {
+    connectFailure_ = failure.kind;
+    finish(AuthOutcome::ConnectFailed, failure.text, "");
 }
 
 void AuthHttpClient::onWriteFailed(const std::string& error) { finish(AuthOutcome::Closed, error, ""); }

@@ -34,7 +34,7 @@ class AuthHttpClient : public AuthClient, private core::ConnectionHandler {
   private:
     void onConnected() override;
     void onReadable() override;
-    void onConnectFailed(const std::string& error) override;
+    void onConnectFailed(const core::ConnectFailure& failure) override;
     void onWriteFailed(const std::string& error) override;
 
     void finish(AuthOutcome::Status status, std::string error, std::string detail);
@@ -49,6 +49,7 @@ class AuthHttpClient : public AuthClient, private core::ConnectionHandler {
     std::unique_ptr<core::TcpConnection> connection_;
     core::TimerId timer_ = 0;
     AuthReplyParser parser_;
+    core::ConnectFailure::Kind connectFailure_ = core::ConnectFailure::Failed;  // of this exchange's connect
     std::shared_ptr<bool>
         exchange_;  // lets tasks posted for this exchange notice it was cancelled or finished
 };

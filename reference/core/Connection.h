@@ -7,6 +7,17 @@
 
 namespace mailwire::core {
 
+// Why an outgoing connect failed, with nginx's words for it. Callers pick the log level and action from the
+// kind, never by reading the text.
+struct ConnectFailure {
+    enum Kind {
+        Failed,         // socket() or connect() failed at once: "connect() failed (...)"
+        RefusedOnRead,  // the peer refused a non-blocking connect; nginx learns it from its first recv()
+        PoolExhausted,  // worker_connections used up: "N worker_connections are not enough" (nginx: alert)
+    } kind = Failed;
+    std::string text;
+};
+
 class ConnectionHandler {
   public:
     virtual ~ConnectionHandler() = default;
@@ -15,7 +26,7 @@ class ConnectionHandler {
     // again (nginx's write event after a blocked write). A write the kernel takes at once reports nothing.
     virtual void onWriteDrained() {}
     virtual void onConnected() {}  // outgoing connect finished
-    virtual void onConnectFailed(const std::string& /*error*/) {}
+    virtual void onConnectFailed(const ConnectFailure& /*failure*/) {}
     virtual void onWriteFailed(const std::string& /*error*/) {}
 };
 

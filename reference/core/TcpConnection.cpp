@@ -91,10 +91,6 @@ std::string TcpConnection::connectionPoolExhaustedText() {
     return std::to_string(poolWorkerConnections) + " worker_connections are not enough";
 }
 
-bool TcpConnection::isConnectionPoolExhausted(const std::string& connectFailure) {
-    return connectFailure == connectionPoolExhaustedText();
-}
-
 TcpConnection::TcpConnection(EventLoop& loop, int fd, bool connecting)
     : loop_(loop),
       fd_(fd),
@@ -175,7 +171,11 @@ std::unique_ptr<TcpConnection> TcpConnection::startConnect(EventLoop& loop, cons
                                                            socklen_t len, const std::string& peerIp,
                                                            const std::string& peerText,
                                                            ConnectionHandler* handler, std::string failure) {
-    if (failure.empty() && connectionPoolExhausted()) failure = connectionPoolExhaustedText();
+    ConnectFailure::Kind kind = ConnectFailure::Failed;
+    if (failure.empty() && connectionPoolExhausted()) {
+        failure = connectionPoolExhaustedText();
+        kind = ConnectFailure::PoolExhausted;
+    }
     const int family = failure.empty() ? addr.ss_family : AF_INET;
     int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0 && failure.empty()) {
@@ -201,9 +201,9 @@ std::unique_ptr<TcpConnection> TcpConnection::startConnect(EventLoop& loop, cons
         loop.unwatch(fd);  // a socket that never connected reports HUP: nothing to hear from it
         std::weak_ptr<bool> alive = conn->alive_;
         TcpConnection* raw = conn.get();
-        loop.post([alive, raw, failure] {
+        loop.post([alive, raw, report = ConnectFailure{kind, failure}] {
             const auto live = alive.lock();
-            if (live && *live && raw->handler_) raw->handler_->onConnectFailed(failure);
+            if (live && *live && raw->handler_) raw->handler_->onConnectFailed(report);
         });
     }
     return conn;
@@ -255,7 +255,8 @@ void TcpConnection::onEvents(uint32_t events) {
             ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
             if (err != 0) {
                 // nginx learns of a refused non-blocking connect from its first recv(), and logs it so.
-                if (handler_) handler_->onConnectFailed(errnoText("recv()", err));
+                if (handler_)
+                    handler_->onConnectFailed({ConnectFailure::RefusedOnRead, errnoText("recv()", err)});
                 return;
             }
         }

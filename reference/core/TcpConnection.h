@@ -36,7 +36,6 @@ class TcpConnection : public Connection {
     static void setConnectionPool(size_t slots, int workerConnections);
     static bool connectionPoolExhausted();
     static std::string connectionPoolExhaustedText();
-    static bool isConnectionPoolExhausted(const std::string& connectFailure);
 
     void setHandler(ConnectionHandler* handler) override { handler_ = handler; }
     ReadResult read(char* into, size_t capacity) override;

@@ -15,8 +15,12 @@ class Session::BackendSide : public core::ConnectionHandler {
     explicit BackendSide(Session& session) : session_(session) {}
     void onReadable() override { session_.onBackendReadable(); }
     void onConnected() override {}
-    void onConnectFailed(const std::string& error) override { session_.onBackendConnectFailed(error); }
-    void onWriteFailed(const std::string& error) override { session_.onBackendConnectFailed(error); }
+    void onConnectFailed(const core::ConnectFailure& failure) override {
+        session_.onBackendConnectFailed(failure);
+    }
+    void onWriteFailed(const std::string& error) override {
+        session_.onBackendConnectFailed({core::ConnectFailure::Failed, error});
+    }
 
   private:
     Session& session_;
@@ -475,7 +479,7 @@ void Session::logAuthFailure(const auth::AuthOutcome& outcome) {
             return;
         case auth::AuthOutcome::ConnectFailed:
             // No free connection in the worker's pool (worker_connections): nginx says so at alert level.
-            log(core::TcpConnection::isConnectionPoolExhausted(outcome.error) ? core::LogLevel::Alert
+            log(outcome.connectFailure == core::ConnectFailure::PoolExhausted ? core::LogLevel::Alert
                                                                               : core::LogLevel::Error,
                 outcome.error);
             return;
@@ -515,11 +519,11 @@ void Session::connectBackend(const std::string& ip, unsigned short port) {
     // times out with that action.
 }
 
-void Session::onBackendConnectFailed(const std::string& error) {
+void Session::onBackendConnectFailed(const core::ConnectFailure& failure) {
     // A refused non-blocking connect is learnt from the first read, and logged while reading (spec 8.1).
-    if (error.rfind("recv()", 0) == 0) action_ = "reading response from upstream";
-    log(core::TcpConnection::isConnectionPoolExhausted(error) ? core::LogLevel::Alert : core::LogLevel::Error,
-        error);
+    if (failure.kind == core::ConnectFailure::RefusedOnRead) action_ = "reading response from upstream";
+    log(failure.kind == core::ConnectFailure::PoolExhausted ? core::LogLevel::Alert : core::LogLevel::Error,
+        failure.text);
     failInternal();
 }
 

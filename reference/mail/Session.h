@@ -104,7 +104,7 @@ class Session : private core::ConnectionHandler {
     // backend
     void connectBackend(const std::string& ip, unsigned short port);
     std::string proxyHeaderForBackend() const;
-    void onBackendConnectFailed(const std::string& error);
+    void onBackendConnectFailed(const core::ConnectFailure& failure);
     void onBackendReadable();
     void onBackendLoginStep(const BackendStep& step);
     void startRelay(const std::string& finalReply);

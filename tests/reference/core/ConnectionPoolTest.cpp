@@ -20,11 +20,13 @@ class FailureRecorder : public ConnectionHandler {
         connected = true;
         loop_.stop();
     }
-    void onConnectFailed(const std::string& error) override {
-        failure = error;
+    void onConnectFailed(const ConnectFailure& failed) override {
+        failure = failed.text;
+        kind = failed.kind;
         loop_.stop();
     }
     std::string failure;
+    ConnectFailure::Kind kind = ConnectFailure::Failed;
     bool connected = false;
 
   private:
@@ -57,8 +59,7 @@ TEST_F(ConnectionPoolTest, OutgoingConnectFailsWithNginxWordingWhenThePoolIsUsed
     loop.run();  // the failure arrives through the loop, never from inside connect()
     EXPECT_FALSE(second.connected);
     EXPECT_EQ(second.failure, "4 worker_connections are not enough");
-    EXPECT_TRUE(TcpConnection::isConnectionPoolExhausted(second.failure));
-    EXPECT_FALSE(TcpConnection::isConnectionPoolExhausted("connect() failed (111: Connection refused)"));
+    EXPECT_EQ(second.kind, ConnectFailure::PoolExhausted);
 }
 
 TEST_F(ConnectionPoolTest, AClosedConnectionFreesItsSlot) {

@@ -52,12 +52,14 @@ class Recorder : public ConnectionHandler {
         }
     }
     void onConnected() override { connected = true; }
-    void onConnectFailed(const std::string& error) override {
-        failure = error;
+    void onConnectFailed(const ConnectFailure& failed) override {
+        failure = failed.text;
+        failureKind = failed.kind;
         loop_.stop();
     }
     Connection* conn = nullptr;
     std::string received, failure;
+    ConnectFailure::Kind failureKind = ConnectFailure::Failed;
     bool connected = false, eof = false;
 
   private:
@@ -103,6 +105,7 @@ TEST(TcpConnectionTest, RefusedConnectIsReportedThroughTheHandler) {
     EXPECT_FALSE(client.connected);
     // Worded as nginx logs it: a refused non-blocking connect shows at the first recv().
     EXPECT_EQ(client.failure, "recv() failed (111: Connection refused)");
+    EXPECT_EQ(client.failureKind, ConnectFailure::RefusedOnRead);  // logged as nginx does, while reading
 }
 
 TEST(TcpConnectionTest, InvalidAddressFailsThroughTheLoopNotSynchronously) {

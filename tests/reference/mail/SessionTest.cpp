@@ -282,7 +282,8 @@ TEST_F(SessionTest, BackendConnectFailureGivesTheInternalError) {
     clientSays("a1 LOGIN alice secret\r\n");
     expectBackendConnect("127.0.0.1", 1143);
     authReplies({{"Auth-Status", "OK"}, {"Auth-Server", "127.0.0.1"}, {"Auth-Port", "1143"}});
-    backend_->handler()->onConnectFailed("recv() failed (111: Connection refused)");
+    backend_->handler()->onConnectFailed(
+        {core::ConnectFailure::RefusedOnRead, "recv() failed (111: Connection refused)"});
     EXPECT_EQ(client_->takeWritten(), "* BAD internal server error\r\n");
     EXPECT_TRUE(client_->closed());
 }
