@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -98,6 +99,9 @@ std::shared_ptr<ListeningSocket> openSocket(const PlannedSocket& plan, std::stri
             return nullptr;
         }
     }
+    // Accepted connections inherit TCP_NODELAY from their listener: set once here, it saves a setsockopt()
+    // per client. Without it clients would only see Nagle's delays, so a refusal is not fatal.
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
         error = failure("bind() to " + plan.key, errno);
         return nullptr;

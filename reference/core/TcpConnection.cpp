@@ -120,7 +120,6 @@ std::unique_ptr<TcpConnection> TcpConnection::adopt(EventLoop& loop, int fd, con
         conn->peerText_ = peerTextOf(*peer, ip, port);
         conn->peerFamily_ = peer->ss_family;
         conn->peerPort_ = port;
-        if (peer->ss_family == AF_INET || peer->ss_family == AF_INET6) conn->setNoDelay();
     }
     if (local && describe(*local, ip, port)) {
         conn->localKnown_ = true;

@@ -44,7 +44,8 @@ class TcpConnection : public Connection {
     size_t pendingWrite() const override { return output_.size() - outputSent_; }
     void setReadInterest(bool wanted) override;
     void close() override;
-    // TCP_NODELAY: the client (set in adopt()) and backend connections carry interactive traffic.
+    // TCP_NODELAY: client and backend connections carry interactive traffic. Backend connections get it
+    // here; accepted ones inherit it from their listener (app/Listeners.cpp).
     void setNoDelay();
     std::string peerIp() const override { return peerIp_; }
     std::string peerText() const override { return peerText_; }

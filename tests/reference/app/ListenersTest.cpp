@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -61,6 +62,32 @@ TEST(ListenerSetTest, OpensNonBlockingListeningSockets) {
     EXPECT_TRUE(::fcntl(listener.socket->fd(), F_GETFL) & O_NONBLOCK);
     ASSERT_EQ(listener.servers.size(), 1u);
     EXPECT_EQ(listener.servers[0]->listens[0].port, port);
+}
+
+TEST(ListenerSetTest, AcceptedConnectionsInheritTcpNoDelay) {
+    // Clients get TCP_NODELAY from the listener, without a setsockopt() per connection.
+    const uint16_t port = freePort();
+    std::string error;
+    auto set = ListenerSet::open(configListeningOn({port}), nullptr, error);
+    ASSERT_TRUE(set) << error;
+    const int client = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    int accepted = -1;
+    for (int attempt = 0; attempt < 100 && accepted < 0; ++attempt) {
+        accepted = ::accept4(set->listeners()[0].socket->fd(), nullptr, nullptr, SOCK_NONBLOCK);
+        if (accepted < 0) ::usleep(1000);
+    }
+    ASSERT_GE(accepted, 0);
+    int noDelay = 0;
+    socklen_t len = sizeof noDelay;
+    ASSERT_EQ(::getsockopt(accepted, IPPROTO_TCP, TCP_NODELAY, &noDelay, &len), 0);
+    EXPECT_EQ(noDelay, 1);
+    ::close(accepted);
+    ::close(client);
 }
 
 TEST(ListenerSetTest, ReloadReusesUnchangedSocketsAndClosesDropped) {
