@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,69 +42,58 @@ class Reader : public ConnectionHandler {
     size_t chunk_;
 };
 
-struct Pair {
-    int ours = -1, peer = -1;
-    Pair() {
+// One connection over a socket pair, read by a Reader with `chunk`-byte reads, the peer's end left to the
+// test.
+class EndOfStream : public ::testing::Test {
+  protected:
+    void start(size_t chunk) {
         int ends[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, ends) == 0) {
-            ours = ends[0];
-            peer = ends[1];
-        }
+        ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, ends), 0);
+        peer_ = ends[1];
+        connection_ = TcpConnection::adopt(loop_, ends[0]);
+        reader_ = std::make_unique<Reader>(loop_, chunk);
+        reader_->connection = connection_.get();
+        connection_->setHandler(reader_.get());
     }
-    ~Pair() {
-        if (peer >= 0) ::close(peer);
+    // The peer sends `bytes` and its FIN together; the loop runs until the reader sees the end.
+    void sendAndShutdown(const std::string& bytes) {
+        ASSERT_EQ(::send(peer_, bytes.data(), bytes.size(), 0), static_cast<ssize_t>(bytes.size()));
+        ::shutdown(peer_, SHUT_WR);
+        loop_.run();
     }
+    void TearDown() override {
+        if (peer_ >= 0) ::close(peer_);
+    }
+
+    EventLoop loop_;
+    int peer_ = -1;
+    std::unique_ptr<TcpConnection> connection_;
+    std::unique_ptr<Reader> reader_;
 };
 
-void sendAndShutdown(int fd, const std::string& bytes) {
-    ASSERT_EQ(::send(fd, bytes.data(), bytes.size(), 0), static_cast<ssize_t>(bytes.size()));
-    ::shutdown(fd, SHUT_WR);
+TEST_F(EndOfStream, DataAndFinTogetherGiveTheDataThenTheEnd) {
+    start(4096);
+    sendAndShutdown("* BYE logging out\r\nz OK LOGOUT completed\r\n");
+    EXPECT_EQ(reader_->received, "* BYE logging out\r\nz OK LOGOUT completed\r\n");
+    EXPECT_TRUE(reader_->sawEof);
 }
 
-TEST(EndOfStream, DataAndFinTogetherGiveTheDataThenTheEnd) {
-    EventLoop loop;
-    Pair pair;
-    ASSERT_GE(pair.ours, 0);
-    auto connection = TcpConnection::adopt(loop, pair.ours);
-    Reader reader(loop, 4096);
-    reader.connection = connection.get();
-    connection->setHandler(&reader);
-    sendAndShutdown(pair.peer, "* BYE logging out\r\nz OK LOGOUT completed\r\n");
-    loop.run();
-    EXPECT_EQ(reader.received, "* BYE logging out\r\nz OK LOGOUT completed\r\n");
-    EXPECT_TRUE(reader.sawEof);
-}
-
-TEST(EndOfStream, ReadsThatFillTheBufferStillGetEveryByteBeforeTheEnd) {
+TEST_F(EndOfStream, ReadsThatFillTheBufferStillGetEveryByteBeforeTheEnd) {
     // Exact-size and short reads alternate: only a short one may conclude that the FIN is next.
-    EventLoop loop;
-    Pair pair;
-    ASSERT_GE(pair.ours, 0);
-    auto connection = TcpConnection::adopt(loop, pair.ours);
-    Reader reader(loop, 8);
-    reader.connection = connection.get();
-    connection->setHandler(&reader);
+    start(8);
     const std::string bytes = "0123456789abcdef0123";  // 8 + 8 + 4
-    sendAndShutdown(pair.peer, bytes);
-    loop.run();
-    EXPECT_EQ(reader.received, bytes);
-    EXPECT_TRUE(reader.sawEof);
+    sendAndShutdown(bytes);
+    EXPECT_EQ(reader_->received, bytes);
+    EXPECT_TRUE(reader_->sawEof);
 }
 
-TEST(EndOfStream, TheEndIsReportedAgainToLaterReads) {
-    EventLoop loop;
-    Pair pair;
-    ASSERT_GE(pair.ours, 0);
-    auto connection = TcpConnection::adopt(loop, pair.ours);
-    Reader reader(loop, 4096);
-    reader.connection = connection.get();
-    connection->setHandler(&reader);
-    sendAndShutdown(pair.peer, "+OK\r\n");
-    loop.run();
-    ASSERT_TRUE(reader.sawEof);
+TEST_F(EndOfStream, TheEndIsReportedAgainToLaterReads) {
+    start(4096);
+    sendAndShutdown("+OK\r\n");
+    ASSERT_TRUE(reader_->sawEof);
     char byte;
-    EXPECT_EQ(connection->read(&byte, 1).status, ReadResult::Eof);
-    EXPECT_EQ(connection->peek(&byte, 1).status, ReadResult::Eof);
+    EXPECT_EQ(connection_->read(&byte, 1).status, ReadResult::Eof);
+    EXPECT_EQ(connection_->peek(&byte, 1).status, ReadResult::Eof);
 }
 
 }  // namespace
