@@ -1,7 +1,7 @@
 // The auth_http response head parser, fed arbitrary bytes across reads, and the decision taken on a complete
-// head. Checks: the state sticks once decided, at most 1024 head bytes are taken, how the bytes are split into
-// reads changes nothing (the same bytes fed one at a time give the same state, reply and error), a Connect
-// decision carries a canonical address and a port, and canonical addresses are fixed points of
+// head. Checks: the state sticks once decided, at most 1024 head bytes are taken, how the bytes are split
+// into reads changes nothing (the same bytes fed one at a time give the same state, reply and error), a
+// Connect decision carries a canonical address and a port, and canonical addresses are fixed points of
 // parseServerAddress. Input:
 // [options: bit 0 password known, bit 1 password needed] [split seed] [response bytes...]
 #include "FuzzInput.h"
