@@ -24,7 +24,6 @@ void AuthHttpClient::start(const std::string& requestBytes, std::function<void(c
     request_ = requestBytes;
     done_ = std::move(done);
     parser_ = AuthReplyParser();
-    connectFailure_ = core::ConnectFailure::Failed;
     exchange_ = std::make_shared<bool>(true);
     timer_ = loop_.addTimer(timeout_, [this] {
         timer_ = 0;
@@ -55,13 +54,14 @@ void AuthHttpClient::teardown() {
     request_.clear();
 }
 
-void AuthHttpClient::finish(AuthOutcome::Status status, std::string error, std::string detail) {
+void AuthHttpClient::finish(AuthOutcome::Status status, std::string error, std::string detail,
+                            core::ConnectFailure::Kind connectFailure) {
     AuthOutcome outcome;
     outcome.status = status;
     outcome.error = std::move(error);
     outcome.detail = std::move(detail);
     outcome.peer = peer_;
-    outcome.connectFailure = connectFailure_;
+    outcome.connectFailure = connectFailure;
     if (status == AuthOutcome::Replied) outcome.reply = parser_.reply();
     auto done = std::move(done_);
     done_ = nullptr;
@@ -77,8 +77,7 @@ void AuthHttpClient::onConnected() {
 }
 
 void AuthHttpClient::onConnectFailed(const core::ConnectFailure& failure) {
-    connectFailure_ = failure.kind;
-    finish(AuthOutcome::ConnectFailed, failure.text, "");
+    finish(AuthOutcome::ConnectFailed, failure.text, "", failure.kind);
 }
 
 void AuthHttpClient::onWriteFailed(const std::string& error) { finish(AuthOutcome::Closed, error, ""); }

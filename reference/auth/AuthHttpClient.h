@@ -37,7 +37,9 @@ class AuthHttpClient : public AuthClient, private core::ConnectionHandler {
     void onConnectFailed(const core::ConnectFailure& failure) override;
     void onWriteFailed(const std::string& error) override;
 
-    void finish(AuthOutcome::Status status, std::string error, std::string detail);
+    // `connectFailure`: for ConnectFailed, what kind (the session logs a used-up pool at alert level).
+    void finish(AuthOutcome::Status status, std::string error, std::string detail,
+                core::ConnectFailure::Kind connectFailure = core::ConnectFailure::Failed);
     void teardown();
 
     core::EventLoop& loop_;
@@ -49,7 +51,6 @@ class AuthHttpClient : public AuthClient, private core::ConnectionHandler {
     std::unique_ptr<core::TcpConnection> connection_;
     core::TimerId timer_ = 0;
     AuthReplyParser parser_;
-    core::ConnectFailure::Kind connectFailure_ = core::ConnectFailure::Failed;  // of this exchange's connect
     std::shared_ptr<bool>
         exchange_;  // lets tasks posted for this exchange notice it was cancelled or finished
 };
