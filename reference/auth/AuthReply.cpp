@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <climits>
 
+#include "core/Ipv4Text.h"
+
 namespace mailwire::auth {
 
 namespace {
@@ -206,16 +208,9 @@ std::optional<std::string> parseServerAddress(const std::string& text) {
     }
     if (ipv4 && part == 3 && digits > 0) {
         octets[3] = static_cast<unsigned char>(value);
-        std::string canonical;
-        canonical.reserve(15);
-        for (size_t i = 0; i < 4; ++i) {
-            const unsigned octet = octets[i];
-            if (i > 0) canonical += '.';
-            if (octet >= 100) canonical += static_cast<char>('0' + octet / 100);
-            if (octet >= 10) canonical += static_cast<char>('0' + octet / 10 % 10);
-            canonical += static_cast<char>('0' + octet % 10);
-        }
-        return canonical;
+        char canonical[core::kIpv4TextSize];
+        core::formatIpv4(octets, canonical);
+        return std::string(canonical);
     }
     in6_addr addr6{};
     if (::inet_pton(AF_INET6, text.c_str(), &addr6) == 1 && text.find('\0') == std::string::npos) {

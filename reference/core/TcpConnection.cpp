@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/Ipv4Text.h"
+
 namespace mailwire::core {
 
 namespace {
@@ -19,24 +21,11 @@ std::string errnoText(const char* call, int err) {
     return std::string(call) + " failed (" + std::to_string(err) + ": " + std::strerror(err) + ")";
 }
 
-// Dotted quad by hand: glibc's inet_ntop() formats IPv4 with sprintf(), a tenth of a login's user time.
-void formatIpv4(const in_addr& address, char* text) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(&address.s_addr);
-    for (int i = 0; i < 4; ++i) {
-        unsigned value = bytes[i];
-        if (value >= 100) *text++ = static_cast<char>('0' + value / 100);
-        if (value >= 10) *text++ = static_cast<char>('0' + value / 10 % 10);
-        *text++ = static_cast<char>('0' + value % 10);
-        if (i < 3) *text++ = '.';
-    }
-    *text = '\0';
-}
-
 bool describe(const sockaddr_storage& addr, std::string& ip, unsigned short& port) {
     char text[INET6_ADDRSTRLEN] = {0};
     if (addr.ss_family == AF_INET) {
         const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
-        formatIpv4(in->sin_addr, text);
+        formatIpv4(reinterpret_cast<const unsigned char*>(&in->sin_addr.s_addr), text);
         port = ntohs(in->sin_port);
     } else if (addr.ss_family == AF_INET6) {
         const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
