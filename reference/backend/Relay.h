@@ -2,8 +2,8 @@
 // proxy_timeout is re-armed only by client-side events, as nginx does.
 //
 // Between two plain TCP sockets a bulk burst moves with splice(2) through a pipe borrowed for it (no copy
-// into the process, a few system calls per 64 KiB); short exchanges and TLS go through a buffer the worker's
-// relays share, so an idle session holds no relay buffer either way.
+// into the process, a few system calls per pipeful, up to 1 MiB); short exchanges and TLS go through a buffer
+// the worker's relays share, so an idle session holds no relay buffer either way.
 #pragma once
 
 #include <chrono>
