@@ -109,6 +109,11 @@ class Client:
         self.counter += 1
         return f"{self.plan.user}a{self.counter}".encode()
 
+    async def noop(self):
+        """One NOOP through the relay, in the protocol's words (noop_command/noop_reply)."""
+        await self.out(self.noop_command())
+        await self.expect(self.noop_reply(), "to NOOP")
+
     # -------------------------------------------------------------- the session
 
     async def run(self, port):
@@ -266,10 +271,6 @@ class ImapClient(Client):
     def noop_reply(self):
         return self.noop_tag + b" OK NOOP completed\r\n"
 
-    async def noop(self):
-        await self.out(self.noop_command())
-        await self.expect(self.noop_reply(), "to NOOP")
-
     def download_request(self, transfer):
         tag = self.tag()
         body = content.binary_body(transfer.seed, transfer.size)
@@ -333,10 +334,6 @@ class Pop3Client(Client):
     def noop_reply(self):
         return b"+OK\r\n"
 
-    async def noop(self):
-        await self.out(b"NOOP\r\n")
-        await self.expect(b"+OK\r\n", "to NOOP")
-
     def download_request(self, transfer):
         body = content.dot_stuff(content.text_body(transfer.seed, transfer.size))
         return b"RETR %d %d\r\n" % (transfer.seed, transfer.size), b"+OK %d octets\r\n" % transfer.size + body
@@ -394,10 +391,6 @@ class SmtpClient(Client):
 
     def noop_reply(self):
         return b"250 2.0.0 OK\r\n"
-
-    async def noop(self):
-        await self.out(b"NOOP\r\n")
-        await self.expect(b"250 2.0.0 OK\r\n", "to NOOP")
 
     async def envelope(self):
         await self.out(b"MAIL FROM:<a@soak.test>\r\n")
