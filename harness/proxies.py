@@ -50,7 +50,8 @@ class ReferenceProxy(ProxyUnderTest):
     label = "reference"
 
     def __init__(self, build_dir):
-        self.binary = Path(build_dir) / "reference" / "mailwire-proxy"
+        # Absolute: the proxy is started from its run folder, so a relative --build-dir would miss.
+        self.binary = Path(build_dir).resolve() / "reference" / "mailwire-proxy"
 
     def argv(self, run_dir, conf_path, errlog_path):
         return [str(self.binary), "-p", f"{run_dir}/", "-c", conf_path, "-e", errlog_path]
